@@ -1,0 +1,39 @@
+with
+
+order_lines as (
+
+    select * from {{ ref('base_aws_saas__order_lines') }}
+
+),
+
+final as (
+
+    select
+        row_id,
+        order_id,
+        order_date,
+        date_key,
+        customer_id,
+        customer_name,
+        industry,
+        contact_name,
+        country,
+        city,
+        region,
+        subregion,
+        sales_segment,
+        product,
+        license_key,
+        sales,
+        quantity,
+        discount,
+        profit,
+        source_file,
+        source_line_number
+
+    from order_lines
+    where reject_reason is null
+
+)
+
+select * from final
