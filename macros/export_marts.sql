@@ -1,0 +1,65 @@
+{#-
+    on-run-end hook: when the `export_dir` var is set, write every mart (the models
+    under models/marts/) that exists in the warehouse as `<export_dir>/<mart>.parquet`
+    and `<export_dir>/<mart>.csv`, streamed by the database (DuckDB COPY), rows in a
+    stable order so two runs give identical bytes. Nothing is written when any node
+    of the run failed. The runner passes a temporary folder here and publishes it
+    atomically; `dbt build --vars '{export_dir: exports}'` works on its own too.
+
+    CSV cells that begin with =, +, - or @ are prefixed with a single quote so a
+    spreadsheet does not run them as formulas; Parquet keeps the raw values.
+-#}
+{% macro export_marts(results) %}
+    {{ return(adapter.dispatch('export_marts', 'customer_value')(results)) }}
+{% endmacro %}
+
+{% macro default__export_marts(results) %}
+    {%- if var('export_dir', none) is not none -%}
+        {{ exceptions.raise_compiler_error("export_dir is only supported on DuckDB targets") }}
+    {%- endif -%}
+    select 1
+{% endmacro %}
+
+{% macro duckdb__export_marts(results) %}
+    {%- set export_dir = var('export_dir', none) -%}
+    {%- if execute and export_dir is not none -%}
+        {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'runtime error']) | list -%}
+        {%- if failed | length == 0 -%}
+            {%- set marts = [] -%}
+            {%- for node in graph.nodes.values() -%}
+                {%- if node.resource_type == 'model' and node.path.startswith('marts/') -%}
+                    {%- do marts.append(node) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- for node in marts | sort(attribute='name') -%}
+                {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
+                {%- if relation is not none -%}
+                    {%- set base_path = export_dir ~ '/' ~ node.name -%}
+                    {%- set columns = adapter.get_columns_in_relation(relation) -%}
+                    {%- set csv_columns = [] -%}
+                    {%- for column in columns -%}
+                        {%- if column.is_string() -%}
+                            {%- do csv_columns.append(
+                                "case when regexp_matches(" ~ adapter.quote(column.name) ~ ", '^[=+\\-@]') then '''' || "
+                                ~ adapter.quote(column.name) ~ " else " ~ adapter.quote(column.name) ~ " end as "
+                                ~ adapter.quote(column.name)
+                            ) -%}
+                        {%- else -%}
+                            {%- do csv_columns.append(adapter.quote(column.name)) -%}
+                        {%- endif -%}
+                    {%- endfor -%}
+                    {%- do run_query(
+                        "copy (select * from " ~ relation ~ " order by all) to '"
+                        ~ base_path ~ ".parquet' (format parquet)"
+                    ) -%}
+                    {%- do run_query(
+                        "copy (select " ~ (csv_columns | join(', ')) ~ " from (select * from " ~ relation
+                        ~ " order by all)) to '"
+                        ~ base_path ~ ".csv' (format csv, header true)"
+                    ) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
+    select 1
+{% endmacro %}

@@ -1,0 +1,101 @@
+"""Shared fixtures: run the pipeline end to end in an isolated workspace.
+
+Every build gets its own warehouse file, dbt target/log folders and export
+folder under pytest's tmp dirs, so tests never touch the developer's
+warehouse/ or exports/ and can run in any order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+RUNNER = PROJECT_DIR / "scripts" / "run_pipeline.py"
+SAMPLE_CSV = PROJECT_DIR / "data" / "sample" / "aws_saas_sales.csv"
+
+
+@dataclass
+class PipelineRun:
+    """What one run of scripts/run_pipeline.py left behind."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    warehouse: Path
+    output_dir: Path
+
+
+def isolated_env(workspace: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_TARGET_PATH=str(workspace / "target"),
+        DBT_LOG_PATH=str(workspace / "logs"),
+        CUSTOMER_VALUE_DUCKDB_PATH=str(workspace / "warehouse.duckdb"),
+        CUSTOMER_VALUE_TEMP_DIR=str(workspace / "tmp"),
+    )
+    return env
+
+
+def run_pipeline_in(workspace: Path, *args: str, input_path: Path | str | None = None) -> PipelineRun:
+    """Run the runner in a subprocess, as a scheduler would."""
+    workspace.mkdir(parents=True, exist_ok=True)
+    output_dir = workspace / "exports"
+    command = [sys.executable, str(RUNNER), "--output-dir", str(output_dir)]
+    if input_path is not None:
+        command += ["--input", str(input_path)]
+    completed = subprocess.run(
+        command + list(args),
+        cwd=workspace,
+        env=isolated_env(workspace),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return PipelineRun(
+        completed.returncode,
+        completed.stdout,
+        completed.stderr,
+        workspace / "warehouse.duckdb",
+        output_dir,
+    )
+
+
+@pytest.fixture
+def run_pipeline(tmp_path):
+    """run_pipeline(*runner_args, input_path=None) -> PipelineRun, in a fresh workspace."""
+    counter = iter(range(1_000))
+
+    def run(*args: str, input_path: Path | str | None = None) -> PipelineRun:
+        return run_pipeline_in(tmp_path / f"run{next(counter)}", *args, input_path=input_path)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def build_project(tmp_path_factory):
+    """build_project(vars=None) -> Path of a warehouse built on the bundled sample.
+
+    Builds are cached per vars for the whole session; a failed build fails the
+    test that asked for it with the runner's output.
+    """
+    cache: dict[str, Path] = {}
+
+    def build(vars: dict | None = None) -> Path:
+        key = json.dumps(vars or {}, sort_keys=True)
+        if key not in cache:
+            workspace = tmp_path_factory.mktemp("sample_build")
+            args = ["--vars", key] if vars else []
+            run = run_pipeline_in(workspace, *args)
+            assert run.returncode == 0, f"sample build failed:\n{run.stdout}\n{run.stderr}"
+            cache[key] = run.warehouse
+        return cache[key]
+
+    return build
