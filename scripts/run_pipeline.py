@@ -115,7 +115,8 @@ def run_dbt(command: list[str]):
     result = dbtRunner().invoke(command)
     if result.exception is not None:
         # Raised before any node ran: the input check, a bad project or profile.
-        raise UsageError(str(result.exception).strip().splitlines()[0])
+        # dbt errors carry the bare message in .msg; str() prefixes the node's context.
+        raise UsageError(str(getattr(result.exception, "msg", result.exception)).strip().splitlines()[0])
     failures = [
         f"{node_result.status.upper()} {node_result.node.unique_id}: "
         f"{' '.join((node_result.message or '').split())}"

@@ -50,7 +50,7 @@ def line(row_id: int, **changes: str) -> dict[str, str]:
 def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER,
               encoding: str = "utf-8", newline: str = "\n") -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator=newline)
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator=newline, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     return path

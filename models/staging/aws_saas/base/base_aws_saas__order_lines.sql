@@ -3,6 +3,12 @@
     for a clean line and names the first problem found otherwise. The clean and
     rejected staging views both select from this table, so the file is scanned
     once and every line lands in exactly one of them.
+
+    Cost at scale: the raw text is read once, and both kinds of duplicate are
+    found with one window over the Row ID (one sort): a later line with the
+    same Row ID is an exact duplicate when its fingerprint (a hash of the 19 raw
+    values) equals that of the first line with that Row ID, else a duplicate
+    Row ID.
 -#}
 
 with
@@ -13,11 +19,43 @@ source as (
 
 ),
 
+fingerprinted as (
+
+    select
+        *,
+        {{ line_fingerprint([
+            'row_id', 'order_id', 'order_date', 'date_key', 'contact_name', 'country',
+            'city', 'region', 'subregion', 'customer', 'customer_id', 'industry',
+            'segment', 'product', 'license', 'sales', 'quantity', 'discount', 'profit',
+        ]) }} as line_fingerprint
+
+    from source
+
+),
+
+occurrences as (
+
+    select
+        *,
+        row_number() over first_line_of_row_id as row_id_occurrence,
+        first_value(line_fingerprint) over first_line_of_row_id as first_line_fingerprint
+
+    from fingerprinted
+    window first_line_of_row_id as (
+        partition by trim(row_id)
+        order by source_line_number
+        rows between unbounded preceding and current row
+    )
+
+),
+
 trimmed as (
 
     select
         source_file,
         source_line_number,
+        row_id_occurrence,
+        line_fingerprint = first_line_fingerprint as is_copy_of_first_line,
         row_id as raw_row_id,
         order_id as raw_order_id,
         order_date as raw_order_date,
@@ -57,7 +95,7 @@ trimmed as (
         nullif(trim(discount), '') as discount_text,
         nullif(trim(profit), '') as profit_text
 
-    from source
+    from occurrences
 
 ),
 
@@ -78,49 +116,13 @@ typed as (
 
 ),
 
-occurrences as (
-
-    select
-        *,
-        row_number() over (
-            partition by row_id_text
-            order by source_file, source_line_number
-        ) as row_id_occurrence,
-        row_number() over (
-            partition by
-                raw_row_id,
-                raw_order_id,
-                raw_order_date,
-                raw_date_key,
-                raw_contact_name,
-                raw_country,
-                raw_city,
-                raw_region,
-                raw_subregion,
-                raw_customer,
-                raw_customer_id,
-                raw_industry,
-                raw_segment,
-                raw_product,
-                raw_license,
-                raw_sales,
-                raw_quantity,
-                raw_discount,
-                raw_profit
-            order by source_file, source_line_number
-        ) as line_occurrence
-
-    from typed
-
-),
-
 classified as (
 
     select
         *,
         case
             when row_id is null then 'invalid_row_id'
-            when line_occurrence > 1 then 'exact_duplicate_line'
+            when row_id_occurrence > 1 and is_copy_of_first_line then 'exact_duplicate_line'
             when row_id_occurrence > 1 then 'duplicate_row_id'
             when order_id_text is null then 'missing_order_id'
             when customer_id_text is null then 'missing_customer_id'
@@ -138,7 +140,7 @@ classified as (
             when discount < 0 or discount > 1 then 'discount_out_of_range'
         end as reject_reason
 
-    from occurrences
+    from typed
 
 ),
 

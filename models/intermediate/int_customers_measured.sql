@@ -1,0 +1,208 @@
+{#-
+    One row per customer with an order before the analysis date: the customer
+    metrics of SPEC §4 (L, R, F, M and the others) as of the analysis date.
+
+    monetary (M) is total_profit, or total_sales with var monetary_measure = 'sales'.
+-#}
+
+{%- set monetary_columns = {'profit': 'total_profit', 'sales': 'total_sales'} -%}
+{%- if var('monetary_measure') not in monetary_columns -%}
+    {{ exceptions.raise_compiler_error(
+        "monetary_measure must be 'profit' or 'sales', got '" ~ var('monetary_measure') ~ "'"
+    ) }}
+{%- endif -%}
+{%- set monetary_column = monetary_columns[var('monetary_measure')] %}
+
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_rolled_up') }}
+
+),
+
+customer_products as (
+
+    select * from {{ ref('int_customer_products_summarized') }}
+
+),
+
+order_totals as (
+
+    select
+        customer_id,
+        max(analysis_date) as analysis_date,
+        min(order_date) as first_order_date,
+        max(order_date) as last_order_date,
+        count(distinct order_id) as frequency,
+        count(distinct order_date) as order_date_count,
+        sum(total_sales) as total_sales,
+        sum(total_profit) as total_profit,
+        cast(sum(total_quantity) as {{ dbt.type_bigint() }}) as total_quantity,
+        cast(sum(line_count) as {{ dbt.type_bigint() }}) as line_count,
+        sum(total_line_discount) as total_line_discount
+
+    from orders
+    group by customer_id
+
+),
+
+order_date_gaps as (
+
+    -- one gap per distinct order date (orders on the same day share it)
+    select distinct
+        customer_id,
+        order_date,
+        days_since_previous_order
+
+    from orders
+
+),
+
+average_gaps as (
+
+    select
+        customer_id,
+        avg(cast(days_since_previous_order as {{ type_double() }})) as avg_days_between_orders
+
+    from order_date_gaps
+    group by customer_id
+
+),
+
+product_counts as (
+
+    select
+        customer_id,
+        count(*) as product_count
+
+    from customer_products
+    group by customer_id
+
+),
+
+latest_orders as (
+
+    -- name and industry as on the customer's latest order
+    select
+        customer_id,
+        customer_name,
+        industry,
+        row_number() over (
+            partition by customer_id
+            order by order_date desc, order_id desc
+        ) as recency_rank
+
+    from orders
+
+),
+
+region_sales as (
+
+    select
+        customer_id,
+        region,
+        row_number() over (
+            partition by customer_id
+            order by sum(total_sales) desc, region asc
+        ) as sales_rank
+
+    from orders
+    group by
+        customer_id,
+        region
+
+),
+
+subregion_sales as (
+
+    select
+        customer_id,
+        subregion,
+        row_number() over (
+            partition by customer_id
+            order by sum(total_sales) desc, subregion asc
+        ) as sales_rank
+
+    from orders
+    group by
+        customer_id,
+        subregion
+
+),
+
+sales_segment_sales as (
+
+    select
+        customer_id,
+        sales_segment,
+        row_number() over (
+            partition by customer_id
+            order by sum(total_sales) desc, sales_segment asc
+        ) as sales_rank
+
+    from orders
+    group by
+        customer_id,
+        sales_segment
+
+),
+
+final as (
+
+    select
+        order_totals.customer_id,
+        latest_orders.customer_name,
+        latest_orders.industry,
+        region_sales.region as primary_region,
+        subregion_sales.subregion as primary_subregion,
+        sales_segment_sales.sales_segment as primary_sales_segment,
+        order_totals.analysis_date,
+        order_totals.first_order_date,
+        order_totals.last_order_date,
+        cast(extract(year from order_totals.first_order_date) as {{ dbt.type_int() }}) as first_order_year,
+        {{ dbt.datediff('order_totals.first_order_date', 'order_totals.last_order_date', 'day') }}
+            as length_days,
+        {{ dbt.datediff('order_totals.last_order_date', 'order_totals.analysis_date', 'day') }}
+            as recency_days,
+        order_totals.frequency,
+        order_totals.{{ monetary_column }} as monetary,
+        order_totals.total_sales,
+        order_totals.total_profit,
+        order_totals.total_quantity,
+        order_totals.line_count,
+        product_counts.product_count,
+        order_totals.order_date_count,
+        cast(order_totals.total_line_discount as {{ type_double() }})
+        / order_totals.line_count as avg_discount,
+        average_gaps.avg_days_between_orders,
+        cast(order_totals.total_sales as {{ type_double() }})
+        / order_totals.frequency as avg_order_value,
+        cast(order_totals.{{ monetary_column }} as {{ type_double() }})
+        / order_totals.frequency as avg_order_profit
+
+    from order_totals
+    left join average_gaps
+        on order_totals.customer_id = average_gaps.customer_id
+    left join product_counts
+        on order_totals.customer_id = product_counts.customer_id
+    left join latest_orders
+        on
+            order_totals.customer_id = latest_orders.customer_id
+            and latest_orders.recency_rank = 1
+    left join region_sales
+        on
+            order_totals.customer_id = region_sales.customer_id
+            and region_sales.sales_rank = 1
+    left join subregion_sales
+        on
+            order_totals.customer_id = subregion_sales.customer_id
+            and subregion_sales.sales_rank = 1
+    left join sales_segment_sales
+        on
+            order_totals.customer_id = sales_segment_sales.customer_id
+            and sales_segment_sales.sales_rank = 1
+
+)
+
+select * from final
