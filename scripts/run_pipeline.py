@@ -1,32 +1,45 @@
 #!/usr/bin/env python3
 """Build the customer value warehouse with dbt and export its marts.
 
-Thin by design: parse arguments, make one `dbt build` call through dbt's
-programmatic API (dbtRunner), export every model under models/marts/ as Parquet
-and CSV, and exit with a code a scheduler can act on:
+Thin by design: parse arguments, take the warehouse lock, make one `dbt build`
+call through dbt's programmatic API (dbtRunner) whose on-run-end hook exports
+every mart as Parquet and CSV into a staging folder, add run_summary.json and
+report.html (and with --docs the static dbt docs page) to it, swap it in place of
+the previous exports, and exit with a code a scheduler can act on:
 
     0  success
     1  a model or test failed (the failing nodes are printed)
-    2  bad usage or unreadable input (one line on stderr)
+    2  bad usage, unreadable input, or the warehouse is in use by another run
+       (one line on stderr)
 
-Everything that computes something lives in the dbt project.
+Everything that computes something lives in the dbt project; the summary and the
+report are in scripts/run_summary.py and scripts/report.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
+import errno
 import glob
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
+import report
+import run_summary
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_DIR / "data" / "sample" / "aws_saas_sales.csv"
 DEFAULT_OUTPUT_DIR = PROJECT_DIR / "exports"
+DEFAULT_WAREHOUSE = "warehouse/customer_value.duckdb"  # as in profiles.yml
 INPUT_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+# What a published export folder may hold; anything else there is not ours to replace.
+EXPORT_SUFFIXES = (".parquet", ".csv", ".html", ".json")
 
 
 class UsageError(Exception):
@@ -56,6 +69,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--vars", help="dbt vars as YAML/JSON, e.g. '{score_method: quantile}'")
     parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     parser.add_argument("--threads", type=int, help="dbt threads (default: the profile's)")
+    parser.add_argument(
+        "--docs",
+        action="store_true",
+        help="also run `dbt docs generate --static` and publish the page as dbt_docs.html",
+    )
     parser.add_argument("--verbose", action="store_true", help="show dbt's own log lines")
     return parser.parse_args(argv)
 
@@ -91,19 +109,23 @@ def dbt_vars(args: argparse.Namespace, input_path: str, export_dir: Path) -> dic
     return {**user_vars, "input_path": input_path, "export_dir": str(export_dir)}
 
 
-def build_command(args: argparse.Namespace, variables: dict) -> list[str]:
+def dbt_command(subcommand: list[str], args: argparse.Namespace, variables: dict) -> list[str]:
     command = [
-        "build",
+        *subcommand,
         "--project-dir", str(PROJECT_DIR),
         "--profiles-dir", os.environ.get("DBT_PROFILES_DIR", str(PROJECT_DIR)),
         "--vars", json.dumps(variables),
         "--log-level", "info" if args.verbose else "none",
+        "--log-level-file", "debug",  # logs/dbt.log (or $DBT_LOG_PATH) always has the details
     ]
-    for flag, value in (("--target", args.target), ("--select", args.select), ("--threads", args.threads)):
-        if value is not None:
-            command += [flag, str(value)]
-    if args.full_refresh:
-        command.append("--full-refresh")
+    if args.target is not None:
+        command += ["--target", args.target]
+    if subcommand == ["build"]:
+        for flag, value in (("--select", args.select), ("--threads", args.threads)):
+            if value is not None:
+                command += [flag, str(value)]
+        if args.full_refresh:
+            command.append("--full-refresh")
     return command
 
 
@@ -116,7 +138,14 @@ def run_dbt(command: list[str]):
     if result.exception is not None:
         # Raised before any node ran: the input check, a bad project or profile.
         # dbt errors carry the bare message in .msg; str() prefixes the node's context.
-        raise UsageError(str(getattr(result.exception, "msg", result.exception)).strip().splitlines()[0])
+        message = str(getattr(result.exception, "msg", result.exception)).strip().splitlines()[0]
+        if "Could not set lock on file" in message:  # DuckDB: another process has the file open
+            holder = re.search(r"held in (.*?\(PID \d+\))", message)
+            by = f" ({holder.group(1)})" if holder else ""
+            raise UsageError(f"warehouse '{warehouse_path()}' is in use by another process{by}")
+        raise UsageError(message)
+    if command[0] != "build":
+        return result, []
     failures = [
         f"{node_result.status.upper()} {node_result.node.unique_id}: "
         f"{' '.join((node_result.message or '').split())}"
@@ -126,54 +155,197 @@ def run_dbt(command: list[str]):
     return result, failures
 
 
-def publish(staging_dir: Path, output_dir: Path) -> None:
-    """Swap the finished exports in place of the previous ones."""
+def warehouse_path() -> Path:
+    """The DuckDB file of the profile (relative paths are the project's)."""
+    path = Path(os.environ.get("CUSTOMER_VALUE_DUCKDB_PATH", DEFAULT_WAREHOUSE)).expanduser()
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def lock_warehouse(warehouse: Path):
+    """An exclusive, non-blocking flock on `<warehouse>.lock`, held until the process ends.
+
+    The kernel drops it when the process exits, however it exits (SIGKILL too),
+    so a killed run never leaves a stale lock behind.
+    """
+    import fcntl
+
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(warehouse.with_name(warehouse.name + ".lock"), "a")  # noqa: SIM115 (held on purpose)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise UsageError(f"warehouse '{warehouse}' is in use by another run") from None
+    return handle
+
+
+def check_output_dir(output_dir: Path) -> None:
+    """Refuse to replace a folder that holds more than exports (e.g. --output-dir ~)."""
+    if output_dir.is_symlink() or (output_dir.exists() and not output_dir.is_dir()):
+        raise UsageError(f"--output-dir '{output_dir}' is not a folder")
+    if output_dir.is_dir():
+        foreign = [p.name for p in output_dir.iterdir() if not (p.is_file() and p.name.endswith(EXPORT_SUFFIXES))]
+        if foreign:
+            raise UsageError(
+                f"--output-dir '{output_dir}' holds more than exports ({', '.join(sorted(foreign)[:3])}); "
+                "the runner replaces the whole folder, choose an export-only folder"
+            )
+
+
+def clean_stale_staging(output_dir: Path) -> None:
+    """Remove what killed runs left: `.<name>.staging-<pid>` folders of dead processes.
+
+    A `.<name>.previous` folder exists only when a run was killed mid-way through
+    the fallback (two-rename) swap; it holds the last published exports, so it is
+    put back when the folder itself is missing.
+    """
+    for path in output_dir.parent.glob(f".{output_dir.name}.staging-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if not (pid.isdigit() and _process_alive(int(pid))):
+            shutil.rmtree(path, ignore_errors=True)
     previous = output_dir.with_name(f".{output_dir.name}.previous")
-    shutil.rmtree(previous, ignore_errors=True)
-    if output_dir.exists():
+    if previous.is_dir():
+        if output_dir.exists():
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            previous.rename(output_dir)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours from an earlier life of this pid: stale
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def publish(staging_dir: Path, output_dir: Path) -> None:
+    """Swap the finished exports in place of the previous ones, atomically.
+
+    The files are flushed to disk first. On Linux the two folders are exchanged in
+    one renameat2(RENAME_EXCHANGE) call, so a reader (or a kill) sees either the
+    old folder or the new one, never neither; the old one, now at the staging
+    path, is then deleted. Where that call is missing, two renames are used and
+    clean_stale_staging() repairs a run killed between them.
+    """
+    _fsync_tree(staging_dir)
+    if not output_dir.exists():
+        staging_dir.rename(output_dir)
+    elif _exchange(staging_dir, output_dir):
+        shutil.rmtree(staging_dir, ignore_errors=True)  # the previous exports
+    else:
+        previous = output_dir.with_name(f".{output_dir.name}.previous")
+        shutil.rmtree(previous, ignore_errors=True)
         output_dir.rename(previous)
-    staging_dir.rename(output_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+        staging_dir.rename(output_dir)
+        shutil.rmtree(previous, ignore_errors=True)
+    _fsync_dir(output_dir.parent)
 
 
-def exported_row_counts(export_dir: Path) -> dict[str, int]:
-    """Rows of every exported mart, read back from its Parquet file."""
-    import duckdb
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where not supported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
-    with duckdb.connect() as con:
-        return {
-            path.stem: con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0]
-            for path in sorted(export_dir.glob("*.parquet"))
-        }
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def docs_target_path() -> Path:
+    """Where dbt writes its artifacts (DBT_TARGET_PATH, else the project's target/)."""
+    path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    return path if path.is_absolute() else PROJECT_DIR / path
 
 
 def main(argv: list[str] | None = None) -> int:
+    started_at = dt.datetime.now(dt.timezone.utc)
     args = parse_args(argv)
     output_dir = Path(args.output_dir).absolute()
     staging_dir = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
     try:
         input_path = resolve_input(args.input)
         variables = dbt_vars(args, input_path, staging_dir)
+        check_output_dir(output_dir)
+        warehouse = warehouse_path()
+        lock = lock_warehouse(warehouse)  # noqa: F841 (held until the process ends)
+        clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
         os.chdir(PROJECT_DIR)  # the profile's relative warehouse path is the project's
-        result, failures = run_dbt(build_command(args, variables))
+        result, failures = run_dbt(dbt_command(["build"], args, variables))
         if failures:
             print(f"dbt build failed ({len(failures)} failing nodes):", file=sys.stderr)
             for line in failures:
                 print(f"  {line}", file=sys.stderr)
             return 1
-        row_counts = exported_row_counts(staging_dir)
+        if args.docs:
+            # Without export_dir: docs generate compiles the on-run-end hook, which would export again.
+            docs_vars = {**variables, "export_dir": None}
+            docs, _ = run_dbt(dbt_command(["docs", "generate", "--static"], args, docs_vars))
+            if not docs.success:
+                print("dbt docs generate failed (see logs/dbt.log); nothing published", file=sys.stderr)
+                return 1
+            shutil.copyfile(docs_target_path() / "static_index.html", staging_dir / "dbt_docs.html")
+        summary = run_summary.build_summary(
+            run_results=result.result.results,
+            export_dir=staging_dir,
+            output_dir=output_dir,
+            input_path=input_path,
+            input_counts=run_summary.input_line_counts(result.result.results, warehouse),
+            variables={**project_vars(), **variables, "export_dir": str(output_dir)},
+            passed_vars={k: v for k, v in variables.items() if k != "export_dir"},
+            runner_args=sys.argv[1:] if argv is None else list(argv),
+            started_at=started_at,
+        )
+        (staging_dir / "run_summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        report.write_report(staging_dir, staging_dir / "report.html", summary)
         publish(staging_dir, output_dir)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)
+    marts = summary["exports"]
     print(
-        f"built {len(result.result.results)} nodes; exported {len(row_counts)} marts to {output_dir}: "
-        + ", ".join(f"{name} ({rows} rows)" for name, rows in row_counts.items())
+        f"built {len(result.result.results)} nodes; exported {len(marts)} marts to {output_dir}: "
+        + ", ".join(f"{name} ({mart['rows']} rows)" for name, mart in marts.items())
+        + "; wrote run_summary.json, report.html"
+        + (", dbt_docs.html" if args.docs else "")
     )
     return 0
+
+
+def project_vars() -> dict:
+    """The defaults of every var (dbt_project.yml), for the run summary."""
+    import yaml  # shipped with dbt-core
+
+    with open(PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle).get("vars") or {})
 
 
 if __name__ == "__main__":

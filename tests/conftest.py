@@ -99,3 +99,14 @@ def build_project(tmp_path_factory):
         return cache[key]
 
     return build
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory) -> PipelineRun:
+    """One runner run on the bundled sample with --docs, shared by the output tests.
+
+    Tests must not change its folders; copy what they need elsewhere first.
+    """
+    run = run_pipeline_in(tmp_path_factory.mktemp("sample_run"), "--docs")
+    assert run.returncode == 0, f"sample run failed:\n{run.stdout}\n{run.stderr}"
+    return run

@@ -63,7 +63,7 @@ average_gaps as (
 
     select
         customer_id,
-        avg(cast(days_since_previous_order as {{ type_double() }})) as avg_days_between_orders
+        cast(avg(days_since_previous_order) as {{ type_double() }}) as avg_days_between_orders
 
     from order_date_gaps
     group by customer_id

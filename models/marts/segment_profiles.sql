@@ -135,10 +135,10 @@ profiles as (
         count(distinct customer_id) as customers,
         sum(total_profit) as total_profit,
         sum(total_sales) as total_sales,
-        avg(cast(length_days as {{ type_double() }})) as avg_length_days,
-        avg(cast(recency_days as {{ type_double() }})) as avg_recency_days,
-        avg(cast(frequency as {{ type_double() }})) as avg_frequency,
-        avg(cast(monetary as {{ type_double() }})) as avg_monetary
+        cast(avg(length_days) as {{ type_double() }}) as avg_length_days,
+        cast(avg(recency_days) as {{ type_double() }}) as avg_recency_days,
+        cast(avg(frequency) as {{ type_double() }}) as avg_frequency,
+        cast(avg(monetary) as {{ type_double() }}) as avg_monetary
 
     from customer_dimensions
     group by

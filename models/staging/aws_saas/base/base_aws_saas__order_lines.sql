@@ -107,10 +107,10 @@ typed as (
         {{ parse_order_date('order_date_text') }} as order_date,
         {{ dbt.safe_cast('date_key_text', dbt.type_int()) }} as date_key,
         {{ dbt.safe_cast('customer_id_text', dbt.type_bigint()) }} as customer_id,
-        {{ dbt.safe_cast('sales_text', dbt.type_numeric()) }} as sales,
+        {{ dbt.safe_cast('sales_text', type_money()) }} as sales,
         {{ dbt.safe_cast('quantity_text', dbt.type_int()) }} as quantity,
-        {{ dbt.safe_cast('discount_text', dbt.type_numeric()) }} as discount,
-        {{ dbt.safe_cast('profit_text', dbt.type_numeric()) }} as profit
+        {{ dbt.safe_cast('discount_text', type_money()) }} as discount,
+        {{ dbt.safe_cast('profit_text', type_money()) }} as profit
 
     from trimmed
 

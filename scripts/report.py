@@ -1,0 +1,415 @@
+"""report.html: the marts as charts, one self-contained file that opens from disk.
+
+Reads the exported Parquet files (never the warehouse) with an in-memory DuckDB
+connection and draws each section with plotly; plotly.js is inlined once, so the
+page needs no network. A section whose mart was not exported says so instead of
+drawing. Used by scripts/run_pipeline.py; on its own:
+
+    python scripts/report.py exports/            # writes exports/report.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+from pathlib import Path
+from typing import Callable
+
+SEGMENTS = ["High-Value", "Mid-Value", "Low-Value"]
+SEGMENT_COLOURS = {"High-Value": "#1b7837", "Mid-Value": "#e08214", "Low-Value": "#8073ac"}
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+class Marts:
+    """The exported marts of one folder, queried with an in-memory DuckDB connection."""
+
+    def __init__(self, export_dir: Path):
+        import duckdb
+
+        self.export_dir = Path(export_dir)
+        self.con = duckdb.connect()  # in memory: the warehouse file is never opened here
+        for path in sorted(self.export_dir.glob("*.parquet")):
+            self.con.execute(
+                f'create view "{path.stem}" as select * from read_parquet(\'{_sql_literal(path)}\')'
+            )
+
+    def has(self, mart: str, *columns: str) -> bool:
+        if not (self.export_dir / f"{mart}.parquet").exists():
+            return False
+        found = {row[0] for row in self.con.execute(f'describe "{mart}"').fetchall()}
+        return set(columns) <= found
+
+    def columns(self, mart: str) -> list[str]:
+        return [row[0] for row in self.con.execute(f'describe "{mart}"').fetchall()]
+
+    def df(self, sql: str):
+        return self.con.execute(sql).df()
+
+
+def _sql_literal(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _segment_order(values) -> list[str]:
+    """Known value segments first, in their order, then anything else sorted."""
+    present = [v for v in values if v is not None]
+    return [s for s in SEGMENTS if s in present] + sorted(set(present) - set(SEGMENTS))
+
+
+def _figure_html(fig, key: str) -> str:
+    fig.update_layout(
+        template="plotly_white",
+        margin=dict(l=60, r=30, t=60, b=60),
+        font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13),
+    )
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=f"chart-{key}",
+        config=PLOTLY_CONFIG,
+        default_height="460px",
+    )
+
+
+# --- sections: each returns (html, drew_a_chart) or raises Missing ---------------
+
+
+class Missing(Exception):
+    """The mart a section needs was not exported: the section shows this note."""
+
+
+def section_segment_sizes(marts: Marts) -> str:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    profit = _profit_column(marts)
+    data = marts.df(
+        f"""
+        select value_segment,
+               count(*) as customers,
+               sum({profit})::double as profit,
+               sum({profit})::double / nullif(sum(sum({profit})) over (), 0) as profit_share,
+               count(*)::double / sum(count(*)) over () as customer_share
+        from customer_segments group by value_segment
+        """
+    ).set_index("value_segment")
+    order = _segment_order(data.index)
+    data = data.loc[order]
+    colours = [SEGMENT_COLOURS.get(s, "#999999") for s in order]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Customers", "Share of total profit"))
+    fig.add_trace(
+        go.Bar(
+            x=order, y=data["customers"], marker_color=colours, name="customers",
+            text=[f"{c} ({s:.0%})" for c, s in zip(data["customers"], data["customer_share"])],
+            textposition="auto",
+        ),
+        row=1, col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=order, y=data["profit_share"], marker_color=colours, name="profit share",
+            text=[f"{s:.1%}" for s in data["profit_share"]], textposition="auto",
+            customdata=data["profit"], hovertemplate="%{x}: %{y:.1%} of profit ($%{customdata:,.0f})<extra></extra>",
+        ),
+        row=1, col=2,
+    )
+    fig.update_yaxes(tickformat=".0%", row=1, col=2)
+    fig.update_layout(showlegend=False, title="Segment sizes and profit share per value segment")
+    return _figure_html(fig, "segment-sizes")
+
+
+def section_top_customers(marts: Marts) -> str:
+    import plotly.graph_objects as go
+
+    profit = _profit_column(marts)
+    data = marts.df(
+        f"""
+        select customer_id, coalesce(customer_name, customer_id::varchar) as customer_name,
+               value_segment, {profit}::double as profit
+        from customer_segments
+        order by {profit} desc, customer_id
+        limit 20
+        """
+    )
+    fig = go.Figure()
+    labels = [f"{name} ({cid})" for name, cid in zip(data["customer_name"], data["customer_id"])]
+    data["label"] = labels
+    for segment in _segment_order(data["value_segment"].unique()):
+        rows = data[data["value_segment"] == segment]
+        fig.add_trace(go.Bar(
+            x=rows["profit"], y=rows["label"], orientation="h", name=segment,
+            marker_color=SEGMENT_COLOURS.get(segment, "#999999"),
+            hovertemplate="%{y}: $%{x:,.0f}<extra>" + segment + "</extra>",
+        ))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)))
+    fig.update_xaxes(title="profit", tickprefix="$")
+    fig.update_layout(title="Top 20 customers by profit", barmode="overlay", legend_title="value segment")
+    return _figure_html(fig, "top-customers")
+
+
+def section_lrfm_distribution(marts: Marts) -> str:
+    import plotly.graph_objects as go
+
+    data = marts.df(
+        "select lrfm_score, value_segment, count(*) as customers "
+        "from customer_segments group by all order by all"
+    )
+    fig = go.Figure()
+    for segment in _segment_order(data["value_segment"].unique()):
+        rows = data[data["value_segment"] == segment]
+        fig.add_trace(go.Bar(
+            x=rows["lrfm_score"], y=rows["customers"], name=segment,
+            marker_color=SEGMENT_COLOURS.get(segment, "#999999"),
+        ))
+    fig.update_xaxes(title="lrfm_score (L + R + F + M)", dtick=1, range=[3.5, 16.5])
+    fig.update_yaxes(title="customers")
+    fig.update_layout(title="Distribution of lrfm_score", barmode="stack", legend_title="value segment")
+    return _figure_html(fig, "lrfm-distribution")
+
+
+def section_industry_heatmap(marts: Marts) -> str:
+    import plotly.graph_objects as go
+
+    if marts.has("customer_segments", "value_segment", "industry"):
+        profit = _profit_column(marts)
+        data = marts.df(
+            f"select value_segment, industry, sum({profit})::double as profit "
+            "from customer_segments group by all order by all"
+        )
+    elif marts.has("segment_profiles", "value_segment", "dimension", "dimension_value", "total_profit"):
+        data = marts.df(
+            "select value_segment, dimension_value as industry, sum(total_profit)::double as profit "
+            "from segment_profiles where dimension = 'industry' group by all order by all"
+        )
+    else:
+        raise Missing("customer_segments or segment_profiles")
+    table = data.pivot(index="value_segment", columns="industry", values="profit")
+    order = _segment_order(table.index)
+    table = table.loc[order]
+    fig = go.Figure(go.Heatmap(
+        z=table.values, x=list(table.columns), y=order,
+        colorscale="RdYlGn", zmid=0, colorbar=dict(title="profit"),
+        text=[[f"${v:,.0f}" if v == v else "" for v in row] for row in table.values],
+        texttemplate="%{text}", hovertemplate="%{y} × %{x}: %{text}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(title="Profit by value segment × industry")
+    return _figure_html(fig, "segment-industry-heatmap")
+
+
+def section_mid_value_table(marts: Marts) -> str:
+    wanted = [
+        "profit_rank", "customer_id", "customer_name", "industry", "monetary", "lrfm_code",
+        "lrfm_score", "weak_dimensions", "recommended_actions",
+    ]
+    columns = [c for c in wanted if c in marts.columns("mid_value_opportunities")]
+    order = "profit_rank, customer_id" if "profit_rank" in columns else "all"
+    data = marts.df(f"select {', '.join(columns)} from mid_value_opportunities order by {order}")
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = []
+    for record in data.itertuples(index=False):
+        cells = []
+        for column, value in zip(columns, record):
+            if column == "monetary" and value == value and value is not None:
+                text, cls = f"${float(value):,.0f}", ' class="num"'
+            else:
+                text, cls = ("" if value is None or value != value else str(value)), ""
+            cells.append(f"<td{cls}>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    if not body:
+        return '<p class="note">No mid-value opportunities in this run.</p>'
+    return (
+        f'<p>{len(body)} Mid-Value customers in the top profit quartile (m_score = 4), '
+        "with the dimensions that hold them back and what to do.</p>"
+        f'<table id="mid-value-opportunities"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def section_migration_matrix(marts: Marts) -> str:
+    import plotly.graph_objects as go
+
+    columns = marts.columns("segment_migrations")
+    if not {"from_segment", "to_segment"} <= set(columns):
+        raise Missing("segment_migrations (from_segment, to_segment)")
+    measure = next(
+        (c for c in ("customers", "customer_count", "customers_moved", "n_customers") if c in columns),
+        None,
+    )
+    value = f"sum({measure})" if measure else "count(*)"
+    data = marts.df(
+        f"select from_segment, to_segment, {value}::double as customers "
+        "from segment_migrations where from_segment is not null and to_segment is not null "
+        "group by all order by all"
+    )
+    table = data.pivot(index="from_segment", columns="to_segment", values="customers").fillna(0)
+    rows = _segment_order(table.index)
+    cols = _segment_order(table.columns)
+    table = table.reindex(index=rows, columns=cols).fillna(0)
+    fig = go.Figure(go.Heatmap(
+        z=table.values, x=cols, y=rows, colorscale="Blues",
+        text=[[f"{v:,.0f}" for v in row] for row in table.values], texttemplate="%{text}",
+        hovertemplate="%{y} → %{x}: %{text}<extra></extra>", colorbar=dict(title="customers"),
+    ))
+    fig.update_xaxes(title="to segment", side="bottom")
+    fig.update_yaxes(title="from segment", autorange="reversed")
+    fig.update_layout(title="Segment migrations, period over period (all periods summed)")
+    return _figure_html(fig, "segment-migrations")
+
+
+def section_backtest(marts: Marts) -> str:
+    import plotly.graph_objects as go
+
+    columns = marts.columns("segment_backtest")
+    if not {"model", "metric"} <= set(columns):
+        raise Missing("segment_backtest (model, metric, value)")
+    value = next((c for c in ("value", "metric_value", "score") if c in columns), None)
+    if value is None:
+        raise Missing("segment_backtest (a value column)")
+    data = marts.df(f"select model, metric, {value}::double as value from segment_backtest order by all")
+    fig = go.Figure()
+    for metric in sorted(data["metric"].unique()):
+        rows = data[data["metric"] == metric]
+        fig.add_trace(go.Bar(x=rows["model"], y=rows["value"], name=metric))
+    fig.update_layout(title="Backtest: how well each model picks next year's top profit quartile",
+                      barmode="group", legend_title="metric")
+    return _figure_html(fig, "segment-backtest")
+
+
+def section_clusters(marts: Marts) -> str:
+    import plotly.graph_objects as go
+
+    columns = marts.columns("customer_clusters")
+    label = next((c for c in ("cluster_label", "cluster_value_label", "value_label", "cluster") if c in columns), None)
+    if label is None:
+        raise Missing("customer_clusters (a cluster column)")
+    data = marts.df(f"select {label}::varchar as cluster, count(*) as customers from customer_clusters group by all order by all")
+    fig = go.Figure(go.Bar(x=data["cluster"], y=data["customers"], marker_color="#4d4d4d"))
+    fig.update_layout(title="Customers per K-Means cluster", xaxis_title=label, yaxis_title="customers")
+    return _figure_html(fig, "customer-clusters")
+
+
+def _profit_column(marts: Marts) -> str:
+    return "total_profit" if marts.has("customer_segments", "total_profit") else "monetary"
+
+
+# (title, marts it needs, columns of the first, builder); a missing mart skips the section.
+SECTIONS: list[tuple[str, str, tuple[str, ...], Callable[[Marts], str]]] = [
+    ("Value segments", "customer_segments", ("value_segment",), section_segment_sizes),
+    ("Top 20 customers", "customer_segments", ("customer_id", "value_segment"), section_top_customers),
+    ("LRFM score distribution", "customer_segments", ("lrfm_score", "value_segment"), section_lrfm_distribution),
+    ("Value segment × industry", "", (), section_industry_heatmap),
+    ("Mid-value opportunities", "mid_value_opportunities", (), section_mid_value_table),
+    ("Segment migrations", "segment_migrations", (), section_migration_matrix),
+    ("Backtest", "segment_backtest", (), section_backtest),
+    ("Clusters", "customer_clusters", (), section_clusters),
+]
+OPTIONAL_MARTS = {"segment_migrations", "segment_backtest", "customer_clusters"}
+
+
+def _facts(summary: dict | None) -> str:
+    if not summary:
+        return ""
+    source = summary.get("input") or {}
+    versions = summary.get("versions") or {}
+    facts = [
+        ("analysis date", summary.get("analysis_date")),
+        ("input", source.get("path")),
+        ("input lines", source.get("rows")),
+        ("clean / rejected", f"{source.get('clean_rows')} / {source.get('rejected_rows')}"
+         if source.get("clean_rows") is not None else None),
+        ("finished", summary.get("finished_at")),
+        ("versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
+    ]
+    items = "".join(
+        f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts if v not in (None, "")
+    )
+    return f'<dl class="facts">{items}</dl>'
+
+
+def render(export_dir: Path, summary: dict | None = None) -> str:
+    """The whole report as one HTML string."""
+    import plotly.offline
+
+    marts = Marts(export_dir)
+    parts = []
+    for number, (title, mart, columns, builder) in enumerate(SECTIONS, start=1):
+        anchor = f"section-{number}"
+        if mart and not marts.has(mart, *columns):
+            if mart in OPTIONAL_MARTS:
+                body = f'<p class="note">Skipped: the <code>{mart}</code> mart was not exported in this run.</p>'
+            else:
+                needed = f" (with {', '.join(columns)})" if columns else ""
+                body = f'<p class="note">Skipped: the <code>{mart}</code> mart{needed} was not exported in this run.</p>'
+        else:
+            try:
+                body = builder(marts)
+            except Missing as missing:
+                body = f'<p class="note">Skipped: {html.escape(str(missing))} was not exported in this run.</p>'
+        parts.append(f'<section id="{anchor}"><h2>{html.escape(title)}</h2>{body}</section>')
+    exported = sorted(p.stem for p in Path(export_dir).glob("*.parquet"))
+    return TEMPLATE.format(
+        plotlyjs=plotly.offline.get_plotlyjs(),
+        facts=_facts(summary),
+        marts=html.escape(", ".join(exported) or "none"),
+        sections="\n".join(parts),
+    )
+
+
+def write_report(export_dir: Path, path: Path | None = None, summary: dict | None = None) -> Path:
+    path = Path(path) if path else Path(export_dir) / "report.html"
+    path.write_text(render(Path(export_dir), summary), encoding="utf-8")
+    return path
+
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Customer value report</title>
+<script>
+/* Any script error is recorded on <html data-js-errors> so a headless check can see it. */
+window.addEventListener("error", function (event) {{
+  var root = document.documentElement;
+  root.setAttribute("data-js-errors", (root.getAttribute("data-js-errors") || "") + String(event.message) + " | ");
+}});
+</script>
+<script>{plotlyjs}</script>
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto;
+       max-width: 1200px; padding: 1.5rem; color: #222; }}
+h1 {{ margin-bottom: .25rem; }}
+section {{ margin: 2rem 0; border-top: 1px solid #ddd; padding-top: .5rem; }}
+.note {{ color: #777; font-style: italic; }}
+dl.facts {{ display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; font-size: .9rem; }}
+dl.facts dt {{ color: #666; }} dl.facts dd {{ margin: 0; }}
+table {{ border-collapse: collapse; font-size: .85rem; width: 100%; }}
+th, td {{ border-bottom: 1px solid #e5e5e5; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
+th {{ background: #f5f5f5; }} td.num {{ text-align: right; }}
+</style>
+</head>
+<body>
+<h1>Customer value report</h1>
+<p>LRFM value segments of the latest run. Exported marts: {marts}.</p>
+{facts}
+{sections}
+</body>
+</html>
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write report.html from exported marts.")
+    parser.add_argument("export_dir", type=Path)
+    parser.add_argument("--output", type=Path, help="default: EXPORT_DIR/report.html")
+    args = parser.parse_args(argv)
+    summary_path = args.export_dir / "run_summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else None
+    print(write_report(args.export_dir, args.output, summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

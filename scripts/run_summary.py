@@ -1,0 +1,151 @@
+"""run_summary.json: what a scheduler needs to know about one run of the runner.
+
+Per-node status and timing come from dbt's run results (the same objects dbt
+writes to target/run_results.json); row counts and the analysis date are read
+back from the exported Parquet files; the input line count is read from the
+staging models of the warehouse after dbt has finished (see `input_line_counts`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import platform
+from collections import Counter
+from pathlib import Path
+
+CLEAN_MODEL = "stg_aws_saas__order_lines"
+REJECTED_MODEL = "stg_aws_saas__rejected_order_lines"
+
+
+def node_results(run_results) -> list[dict]:
+    """One entry per node of the build: status, timing and dbt's message."""
+    nodes = []
+    for result in run_results:
+        timing = {t.name: t for t in (result.timing or [])}
+        started = [t.started_at for t in timing.values() if t.started_at]
+        completed = [t.completed_at for t in timing.values() if t.completed_at]
+        nodes.append({
+            "unique_id": result.node.unique_id,
+            "resource_type": str(result.node.resource_type),
+            "status": str(result.status),
+            "execution_time": round(float(result.execution_time or 0.0), 3),
+            "started_at": _iso(min(started)) if started else None,
+            "completed_at": _iso(max(completed)) if completed else None,
+            "failures": result.failures,
+            "message": " ".join(str(result.message).split()) if result.message else None,
+        })
+    return nodes
+
+
+def input_line_counts(run_results, warehouse: Path) -> dict:
+    """Raw input lines = clean + rejected, counted in the warehouse's staging views.
+
+    The runner calls this in the process that ran dbt, after the build. dbt-duckdb
+    keeps its DuckDB instance open there (read-write, default config), so a second
+    process cannot open the file (DuckDB's file lock) and a read-only connection in
+    this process is refused ("different configuration"). A plain read-write
+    `duckdb.connect(path)` with the same default config is handed the instance dbt
+    already holds, so no second lock is taken; only SELECTs run on it. The
+    relations are the ones dbt built in this run (their relation_name), so a
+    custom schema name is followed. When the staging models were not part of the
+    run (a --select without them) or the warehouse cannot be opened, the counts
+    are null and `note` says why.
+    """
+    import duckdb
+
+    relations = {
+        result.node.name: result.node.relation_name
+        for result in run_results
+        if result.node.name in (CLEAN_MODEL, REJECTED_MODEL) and str(result.status) == "success"
+    }
+    counts = {"rows": None, "clean_rows": None, "rejected_rows": None}
+    if set(relations) != {CLEAN_MODEL, REJECTED_MODEL}:
+        return {**counts, "note": "staging models were not part of this run"}
+    try:
+        with duckdb.connect(str(warehouse)) as con:
+            clean = con.execute(f"select count(*) from {relations[CLEAN_MODEL]}").fetchone()[0]
+            rejected = con.execute(f"select count(*) from {relations[REJECTED_MODEL]}").fetchone()[0]
+    except duckdb.Error as error:
+        return {**counts, "note": f"could not read the warehouse: {str(error).splitlines()[0]}"}
+    return {"rows": clean + rejected, "clean_rows": clean, "rejected_rows": rejected}
+
+
+def exported_marts(export_dir: Path) -> dict[str, dict]:
+    """Rows and files of every exported mart, read back from its Parquet file."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        return {
+            path.stem: {
+                "rows": con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0],
+                "files": sorted(p.name for p in export_dir.glob(f"{path.stem}.*")),
+            }
+            for path in sorted(export_dir.glob("*.parquet"))
+        }
+
+
+def exported_analysis_date(export_dir: Path) -> str | None:
+    """The analysis date the marts were computed as of (customer_segments.analysis_date)."""
+    import duckdb
+
+    path = export_dir / "customer_segments.parquet"
+    if not path.exists():
+        return None
+    with duckdb.connect() as con:
+        columns = {row[0] for row in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()}
+        if "analysis_date" not in columns:
+            return None
+        dates = con.execute(
+            "select distinct analysis_date from read_parquet(?) where analysis_date is not null", [str(path)]
+        ).fetchall()
+    return str(dates[0][0]) if len(dates) == 1 else None
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in ("dbt-core", "dbt-duckdb", "duckdb", "plotly"):
+        try:
+            found[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            found[package] = None
+    return found
+
+
+def build_summary(
+    *,
+    run_results,
+    export_dir: Path,
+    output_dir: Path,
+    input_path: str,
+    input_counts: dict,
+    variables: dict,
+    passed_vars: dict,
+    runner_args: list[str],
+    started_at: dt.datetime,
+) -> dict:
+    nodes = node_results(run_results)
+    finished_at = dt.datetime.now(dt.timezone.utc)
+    return {
+        "status": "success",
+        "exit_code": 0,
+        "started_at": _iso(started_at),
+        "finished_at": _iso(finished_at),
+        "elapsed_seconds": round((finished_at - started_at).total_seconds(), 3),
+        "input": {"path": input_path, **input_counts},
+        "analysis_date": exported_analysis_date(export_dir) or variables.get("analysis_date"),
+        "vars": variables,
+        "vars_passed": passed_vars,
+        "runner_args": runner_args,
+        "output_dir": str(output_dir),
+        "exports": exported_marts(export_dir),
+        "node_status_counts": dict(sorted(Counter(node["status"] for node in nodes).items())),
+        "nodes": nodes,
+        "versions": versions(),
+    }
+
+
+def _iso(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:  # dbt's timing is naive UTC
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

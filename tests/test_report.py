@@ -1,0 +1,209 @@
+"""report.html and the dbt docs page, rendered in a real headless Chromium with the
+network unreachable: every chart draws, nothing errors, the screenshot is not blank,
+and the static docs page lists the mart models.
+
+Chromium comes from the Debian package `chromium` (CI installs it). Without it these
+tests skip, unless REQUIRE_CHROMIUM=1, when they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+import report  # noqa: E402  (scripts/report.py)
+
+MARTS = sorted(p.stem for p in (PROJECT_DIR / "models" / "marts").glob("*.*") if p.suffix in (".sql", ".py"))
+CHARTS = ["segment-sizes", "top-customers", "lrfm-distribution", "segment-industry-heatmap"]
+SEGMENT_RGB = {name: tuple(int(code[i:i + 2], 16) for i in (1, 3, 5)) for name, code in report.SEGMENT_COLOURS.items()}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "chromium is not installed (Debian: apt-get install -y chromium)"
+        if os.environ.get("REQUIRE_CHROMIUM") == "1":
+            pytest.fail(message + ", and REQUIRE_CHROMIUM=1")
+        pytest.skip(message)
+    return path
+
+
+def headless(chromium: str, page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    """Open a local page in headless Chromium with every network request failing."""
+    command = [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+        # Network off: every request (loopback included) goes to a proxy that is not there.
+        "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+        "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000",
+        *args, page.as_uri(),
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+
+
+def console_errors(stderr: str) -> list[str]:
+    """Console messages that report an error (Chromium logs them as INFO:CONSOLE)."""
+    return [
+        line for line in stderr.splitlines()
+        if ":CONSOLE" in line and re.search(r"uncaught|error|failed", line, re.IGNORECASE)
+    ]
+
+
+def png_pixels(path: Path) -> tuple[int, int, list[tuple[int, ...]]]:
+    """Decode an 8-bit RGB/RGBA, non-interlaced PNG (what Chromium writes) with the stdlib."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    offset, idat, header = 8, b"", None
+    while offset < len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        body = data[offset + 8:offset + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        offset += 12 + length
+    width, height, depth, colour_type, _, _, interlace = header
+    assert depth == 8 and colour_type in (2, 6) and interlace == 0, header
+    channels = 4 if colour_type == 6 else 3
+    raw, stride = zlib.decompress(idat), width * channels
+    pixels, previous, position = [], bytearray(stride), 0
+    for _ in range(height):
+        kind, line = raw[position], bytearray(raw[position + 1:position + 1 + stride])
+        position += 1 + stride
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            up_left = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                estimate = left + up - up_left
+                pa, pb, pc = abs(estimate - left), abs(estimate - up), abs(estimate - up_left)
+                predictor = left if pa <= pb and pa <= pc else up if pb <= pc else up_left
+                line[i] = (line[i] + predictor) & 0xFF
+        pixels.extend(tuple(line[i:i + 3]) for i in range(0, stride, channels))
+        previous = line
+    return width, height, pixels
+
+
+@pytest.fixture(scope="module")
+def rendered_report(sample_run, chromium, tmp_path_factory):
+    """The sample run's report.html: its DOM after scripts ran, a screenshot, Chromium's log."""
+    page = sample_run.output_dir / "report.html"
+    work = tmp_path_factory.mktemp("report_render")
+    dom = headless(chromium, page, work / "profile_dom", "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    # Half scale keeps the PNG small enough for the stdlib decoder below to be quick.
+    shot = headless(chromium, page, work / "profile_shot", f"--screenshot={work / 'report.png'}",
+                    "--window-size=1280,3600", "--force-device-scale-factor=0.5", "--hide-scrollbars")
+    assert shot.returncode == 0 and (work / "report.png").exists(), shot.stderr[-2000:]
+    return {"html": page.read_text(encoding="utf-8"), "dom": dom.stdout, "png": work / "report.png",
+            "log": dom.stderr + shot.stderr}
+
+
+def test_report_is_self_contained(rendered_report):
+    source = rendered_report["html"]
+    assert re.findall(r"<script[^>]+\bsrc=", source) == []  # plotly.js is inline
+    assert re.findall(r"<link[^>]+\bhref=", source) == []
+    assert "Plotly.newPlot" in source
+
+
+def test_every_chart_draws_offline_without_errors(rendered_report):
+    dom = rendered_report["dom"]
+
+    for chart in CHARTS:
+        match = re.search(rf'<div id="chart-{chart}" class="([^"]*)"', dom)
+        assert match, f"chart {chart} missing from the page"
+        assert "js-plotly-plot" in match.group(1), f"plotly did not draw chart {chart}"
+    assert dom.count('class="main-svg"') >= 2 * len(CHARTS)  # plotly's two SVG layers per chart
+    assert dom.count('<g class="trace bars"') >= 3  # segment sizes, top 20, lrfm distribution
+    assert '<g class="hm"' in dom  # the segment x industry heatmap
+    assert "data-js-errors" not in dom.split(">", 2)[1]  # the <html> tag: no script error
+    assert console_errors(rendered_report["log"]) == []
+
+
+def test_mid_value_table_lists_every_opportunity(rendered_report, sample_run):
+    with duckdb.connect() as con:
+        names = [r[0] for r in con.execute(
+            "select customer_name from read_parquet(?) order by profit_rank",
+            [str(sample_run.output_dir / "mid_value_opportunities.parquet")],
+        ).fetchall()]
+    table = re.search(r'<table id="mid-value-opportunities">(.*?)</table>', rendered_report["dom"], re.S)
+    assert table, "mid-value opportunities table missing"
+    assert table.group(1).count("<tr>") == len(names) + 1  # header row + one per customer
+    for name in names:
+        assert f"<td>{name}</td>" in table.group(1).replace("&amp;", "&")
+
+
+def test_migration_matrix_is_drawn_or_skipped_with_a_note(rendered_report):
+    dom = rendered_report["dom"]
+    if "segment_migrations" in MARTS:
+        assert re.search(r'<div id="chart-segment-migrations" class="[^"]*js-plotly-plot', dom)
+    else:
+        assert "Skipped: the <code>segment_migrations</code> mart was not exported" in dom
+
+
+def test_screenshot_shows_the_charts(rendered_report):
+    width, height, pixels = png_pixels(rendered_report["png"])
+
+    assert width >= 600 and height >= 1600
+    sample = pixels[::3]
+    assert len(set(sample)) > 100, "the screenshot is (nearly) blank"
+    # The bars are filled with the segment colours: each must cover a real area.
+    counts = {name: sum(1 for p in sample if p == rgb) for name, rgb in SEGMENT_RGB.items()}
+    assert all(n > 500 for n in counts.values()), f"segment colours barely on screen: {counts}"
+
+
+def test_a_report_with_missing_marts_skips_their_sections(sample_run, chromium, tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    shutil.copy(sample_run.output_dir / "customer_segments.parquet", exports)
+    with duckdb.connect() as con:  # a migrations mart of the expected shape
+        con.execute(
+            "copy (select * from (values ('2023-Q4', 'Mid-Value', 'High-Value', 3),"
+            " ('2023-Q4', 'Mid-Value', 'Mid-Value', 9), ('2023-Q4', 'High-Value', 'Low-Value', 1))"
+            " t(period, from_segment, to_segment, customers)) to '" + str(exports / "segment_migrations.parquet")
+            + "' (format parquet)"
+        )
+
+    page = report.write_report(exports)
+    dom = headless(chromium, page, tmp_path / "profile", "--dump-dom")
+
+    assert "Skipped: the <code>mid_value_opportunities</code> mart" in dom.stdout
+    assert "Skipped: the <code>segment_backtest</code> mart" in dom.stdout
+    for chart in CHARTS + ["segment-migrations"]:
+        assert re.search(rf'<div id="chart-{chart}" class="[^"]*js-plotly-plot', dom.stdout), chart
+    assert console_errors(dom.stderr) == []
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    html = report.render(empty)
+    assert html.count('class="note">Skipped') == len(report.SECTIONS)
+
+
+def test_dbt_docs_page_lists_the_mart_models(sample_run, chromium, tmp_path):
+    page = sample_run.output_dir / "dbt_docs.html"
+    assert page.exists(), "the runner with --docs did not publish dbt_docs.html"
+
+    dom = headless(chromium, page, tmp_path / "profile", "--dump-dom")
+
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    listed = set(re.findall(r'data-nav-unique-id="model\.customer_value\.([a-z0-9_]+)"', dom.stdout))
+    assert set(MARTS) <= listed, f"mart models missing from the docs navigation: {set(MARTS) - listed}"
