@@ -6,6 +6,9 @@
     of the run failed. The runner passes a temporary folder here and publishes it
     atomically; `dbt build --vars '{export_dir: exports}'` works on its own too.
 
+    It also writes `_input_lines.json` (clean and rejected line counts) for the
+    runner's run summary.
+
     CSV cells that begin with =, +, - or @ are prefixed with a single quote so a
     spreadsheet does not run them as formulas; Parquet keeps the raw values.
 -#}
@@ -59,6 +62,17 @@
                     ) -%}
                 {%- endif -%}
             {%- endfor -%}
+            {%- set base_nodes = graph.nodes.values() | selectattr('name', 'equalto', 'base_aws_saas__order_lines') | list -%}
+            {%- set lines = adapter.get_relation(base_nodes[0].database, base_nodes[0].schema, base_nodes[0].alias)
+                if base_nodes else none -%}
+            {%- if lines is not none -%}
+                {#- For the run summary: raw lines = clean + rejected. -#}
+                {%- do run_query(
+                    "copy (select count(*) filter (where reject_reason is null) as clean_rows,"
+                    ~ " count(reject_reason) as rejected_rows from " ~ lines ~ ") to '"
+                    ~ export_dir ~ "/_input_lines.json' (format json)"
+                ) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endif -%}
     select 1

@@ -74,6 +74,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="also run `dbt docs generate --static` and publish the page as dbt_docs.html",
     )
+    parser.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="also run the dbt unit tests (they check the SQL logic, not the data; CI runs them)",
+    )
     parser.add_argument("--verbose", action="store_true", help="show dbt's own log lines")
     return parser.parse_args(argv)
 
@@ -124,6 +129,13 @@ def dbt_command(subcommand: list[str], args: argparse.Namespace, variables: dict
         for flag, value in (("--select", args.select), ("--threads", args.threads)):
             if value is not None:
                 command += [flag, str(value)]
+        if args.select is not None:
+            # Only the tests whose models this run builds (not e.g. a relationships
+            # test that also needs a mart outside the selection).
+            command += ["--indirect-selection", "cautious"]
+        if not args.unit_tests:
+            # Unit tests check the SQL on fixed inputs, not the data: CI runs them.
+            command += ["--exclude-resource-type", "unit_test"]
         if args.full_refresh:
             command.append("--full-refresh")
     return command
@@ -316,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
             export_dir=staging_dir,
             output_dir=output_dir,
             input_path=input_path,
-            input_counts=run_summary.input_line_counts(result.result.results, warehouse),
+            input_counts=run_summary.input_line_counts(staging_dir),
             variables={**project_vars(), **variables, "export_dir": str(output_dir)},
             passed_vars={k: v for k, v in variables.items() if k != "export_dir"},
             runner_args=sys.argv[1:] if argv is None else list(argv),

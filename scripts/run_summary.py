@@ -3,7 +3,7 @@
 Per-node status and timing come from dbt's run results (the same objects dbt
 writes to target/run_results.json); row counts and the analysis date are read
 back from the exported Parquet files; the input line count is read from the
-staging models of the warehouse after dbt has finished (see `input_line_counts`).
+staging counts the export hook wrote (see `input_line_counts`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import datetime as dt
 import importlib.metadata
 import platform
 from collections import Counter
+import json
 from pathlib import Path
 
 CLEAN_MODEL = "stg_aws_saas__order_lines"
@@ -38,37 +39,26 @@ def node_results(run_results) -> list[dict]:
     return nodes
 
 
-def input_line_counts(run_results, warehouse: Path) -> dict:
-    """Raw input lines = clean + rejected, counted in the warehouse's staging views.
+INPUT_LINES_FILE = "_input_lines.json"  # written by the export hook (macros/export_marts.sql)
 
-    The runner calls this in the process that ran dbt, after the build. dbt-duckdb
-    keeps its DuckDB instance open there (read-write, default config), so a second
-    process cannot open the file (DuckDB's file lock) and a read-only connection in
-    this process is refused ("different configuration"). A plain read-write
-    `duckdb.connect(path)` with the same default config is handed the instance dbt
-    already holds, so no second lock is taken; only SELECTs run on it. The
-    relations are the ones dbt built in this run (their relation_name), so a
-    custom schema name is followed. When the staging models were not part of the
-    run (a --select without them) or the warehouse cannot be opened, the counts
-    are null and `note` says why.
+
+def input_line_counts(export_dir: Path) -> dict:
+    """Raw input lines = clean + rejected, as the export hook counted them in dbt.
+
+    The hook writes one JSON object to `_input_lines.json` beside the exports; it
+    is read here and removed, so only the summary carries it.
     """
-    import duckdb
-
-    relations = {
-        result.node.name: result.node.relation_name
-        for result in run_results
-        if result.node.name in (CLEAN_MODEL, REJECTED_MODEL) and str(result.status) == "success"
+    path = export_dir / INPUT_LINES_FILE
+    if not path.exists():
+        return {"rows": None, "clean_rows": None, "rejected_rows": None,
+                "note": "the staging models are not in the warehouse"}
+    counts = json.loads(path.read_text())
+    path.unlink()
+    return {
+        "rows": counts["clean_rows"] + counts["rejected_rows"],
+        "clean_rows": counts["clean_rows"],
+        "rejected_rows": counts["rejected_rows"],
     }
-    counts = {"rows": None, "clean_rows": None, "rejected_rows": None}
-    if set(relations) != {CLEAN_MODEL, REJECTED_MODEL}:
-        return {**counts, "note": "staging models were not part of this run"}
-    try:
-        with duckdb.connect(str(warehouse)) as con:
-            clean = con.execute(f"select count(*) from {relations[CLEAN_MODEL]}").fetchone()[0]
-            rejected = con.execute(f"select count(*) from {relations[REJECTED_MODEL]}").fetchone()[0]
-    except duckdb.Error as error:
-        return {**counts, "note": f"could not read the warehouse: {str(error).splitlines()[0]}"}
-    return {"rows": clean + rejected, "clean_rows": clean, "rejected_rows": rejected}
 
 
 def exported_marts(export_dir: Path) -> dict[str, dict]:
