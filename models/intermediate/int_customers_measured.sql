@@ -5,13 +5,8 @@
     monetary (M) is total_profit, or total_sales with var monetary_measure = 'sales'.
 -#}
 
-{%- set monetary_columns = {'profit': 'total_profit', 'sales': 'total_sales'} -%}
-{%- if var('monetary_measure') not in monetary_columns -%}
-    {{ exceptions.raise_compiler_error(
-        "monetary_measure must be 'profit' or 'sales', got '" ~ var('monetary_measure') ~ "'"
-    ) }}
-{%- endif -%}
-{%- set monetary_column = monetary_columns[var('monetary_measure')] %}
+{#- L, R, F, M: the shared definition in macros/scoring/lrfm_measures.sql -#}
+{%- set monetary_column = lrfm_monetary_column('order_totals.total_profit', 'order_totals.total_sales') %}
 
 with
 
@@ -161,12 +156,14 @@ final as (
         order_totals.first_order_date,
         order_totals.last_order_date,
         cast(extract(year from order_totals.first_order_date) as {{ dbt.type_int() }}) as first_order_year,
-        {{ dbt.datediff('order_totals.first_order_date', 'order_totals.last_order_date', 'day') }}
-            as length_days,
-        {{ dbt.datediff('order_totals.last_order_date', 'order_totals.analysis_date', 'day') }}
-            as recency_days,
-        order_totals.frequency,
-        order_totals.{{ monetary_column }} as monetary,
+        {{ lrfm_measures(
+            'order_totals.first_order_date',
+            'order_totals.last_order_date',
+            'order_totals.analysis_date',
+            'order_totals.frequency',
+            'order_totals.total_profit',
+            'order_totals.total_sales',
+        ) }},
         order_totals.total_sales,
         order_totals.total_profit,
         order_totals.total_quantity,
@@ -178,7 +175,7 @@ final as (
         average_gaps.avg_days_between_orders,
         cast(order_totals.total_sales as {{ type_double() }})
         / order_totals.frequency as avg_order_value,
-        cast(order_totals.{{ monetary_column }} as {{ type_double() }})
+        cast({{ monetary_column }} as {{ type_double() }})
         / order_totals.frequency as avg_order_profit
 
     from order_totals

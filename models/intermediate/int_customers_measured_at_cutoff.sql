@@ -1,0 +1,103 @@
+{#-
+    One row per customer with an order before the backtest cutoff: L, R, F, M
+    as of the cutoff, from orders dated before it only (the shared definition of
+    macros/scoring/lrfm_measures.sql), and what the customer did from the cutoff
+    to the analysis date (the outcome the backtest judges the scores against).
+
+    Cutoff: var `backtest_cutoff_date` when set, else the analysis date minus
+    var `backtest_horizon_days` (365) days.
+
+    A table (one row per customer): segment_backtest, the cluster features and
+    the tests read it without re-reading the orders.
+-#}
+
+
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_rolled_up') }}
+
+),
+
+cutoffs as (
+
+    select
+        max(analysis_date) as analysis_date,
+        {%- if var('backtest_cutoff_date') is none %}
+            cast(
+                {{ dbt.dateadd('day', -1 * (var('backtest_horizon_days') | int), 'max(analysis_date)') }} as date
+            ) as cutoff_date
+        {%- else %}
+            cast('{{ var("backtest_cutoff_date") }}' as date) as cutoff_date
+        {%- endif %}
+
+    from orders
+
+),
+
+orders_with_cutoff as (
+
+    select
+        orders.customer_id,
+        orders.order_id,
+        orders.order_date,
+        orders.total_sales,
+        orders.total_profit,
+        cutoffs.analysis_date,
+        cutoffs.cutoff_date,
+        orders.order_date < cutoffs.cutoff_date as is_before_cutoff
+
+    from orders
+    cross join cutoffs
+
+),
+
+customer_totals as (
+
+    -- order_id is unique, so counting orders counts distinct orders
+    select
+        customer_id,
+        max(analysis_date) as analysis_date,
+        max(cutoff_date) as cutoff_date,
+        min(case when is_before_cutoff then order_date end) as first_order_date,
+        max(case when is_before_cutoff then order_date end) as last_order_date,
+        count(case when is_before_cutoff then order_id end) as order_count,
+        sum(case when is_before_cutoff then total_sales end) as total_sales,
+        sum(case when is_before_cutoff then total_profit end) as total_profit,
+        count(case when not is_before_cutoff then order_id end) as future_orders,
+        coalesce(sum(case when not is_before_cutoff then total_profit end), 0) as future_profit
+
+    from orders_with_cutoff
+    group by customer_id
+
+),
+
+final as (
+
+    select
+        customer_id,
+        cutoff_date,
+        analysis_date,
+        first_order_date,
+        last_order_date,
+        {{ lrfm_measures(
+            'first_order_date',
+            'last_order_date',
+            'cutoff_date',
+            'order_count',
+            'total_profit',
+            'total_sales',
+        ) }},
+        total_sales,
+        total_profit,
+        future_orders,
+        future_profit,
+        future_orders > 0 as has_future_orders
+
+    from customer_totals
+    where order_count > 0
+
+)
+
+select * from final

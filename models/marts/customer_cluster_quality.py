@@ -1,0 +1,98 @@
+"""K-Means model selection: one row per snapshot x k, the elbow data.
+
+For every snapshot of int_customer_cluster_features (`analysis_date`: the
+shipped clusters; `backtest_cutoff`: the clusters the backtest scores) and every
+k in 2..8 (and the fixed k, var `cluster_count`, when set): a K-Means fit on the
+standardised, log-scaled L, R, F, M, its inertia (within-cluster sum of squares,
+all customers) and its mean silhouette (all customers, or a random sample of
+var `cluster_sample_size` customers when there are more). The chosen k is
+var `cluster_count` when set, else the k with the highest silhouette (ties: the
+smaller k). int_customers_clustered fits the chosen k.
+
+Deterministic: customers sorted by id, fixed random state (var
+`cluster_random_state`) and a fixed number of initialisations.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+FEATURES = ["z_length_days", "z_recency_days", "z_frequency", "z_monetary"]
+K_CANDIDATES = range(2, 9)
+N_INIT = 10
+SCHEMA = [
+    ("snapshot_name", "varchar"),
+    ("as_of_date", "date"),
+    ("k", "bigint"),
+    ("silhouette", "double"),
+    ("inertia", "double"),
+    ("customers", "bigint"),
+    ("silhouette_sample_size", "bigint"),
+    ("is_chosen", "boolean"),
+    ("selection", "varchar"),
+]
+
+
+def typed(session, frame, schema):
+    """The frame as a DuckDB relation with the given column types (also when empty)."""
+    casts = ", ".join(f'cast("{column}" as {sql_type}) as "{column}"' for column, sql_type in schema)
+    return session.from_df(frame[[column for column, _ in schema]]).project(casts)
+
+
+def _optional_int(value):
+    if value is None or str(value).strip().lower() in ("", "none", "null"):
+        return None
+    return int(value)
+
+
+def search(features, random_state, sample_size, fixed_k):
+    """(k, silhouette, inertia, silhouette_sample_size) of every candidate k."""
+    n_customers = len(features)
+    candidates = sorted(set(K_CANDIDATES) | ({fixed_k} if fixed_k else set()))
+    rows = []
+    for k in candidates:
+        if k >= n_customers:  # the silhouette needs 2 <= k <= customers - 1
+            continue
+        fit = KMeans(n_clusters=k, random_state=random_state, n_init=N_INIT).fit(features)
+        sample = sample_size if n_customers > sample_size else None
+        if len(np.unique(fit.labels_)) < 2:
+            silhouette = np.nan
+        else:
+            silhouette = silhouette_score(features, fit.labels_, sample_size=sample, random_state=random_state)
+        rows.append((k, float(silhouette), float(fit.inertia_), sample or n_customers))
+    return rows
+
+
+def model(dbt, session):
+    random_state = int(dbt.config.meta_get("cluster_random_state"))
+    sample_size = int(dbt.config.meta_get("cluster_sample_size"))
+    fixed_k = _optional_int(dbt.config.meta_get("cluster_count"))
+    if fixed_k is not None and fixed_k < 2:
+        raise ValueError(f"cluster_count must be at least 2, got {fixed_k}")
+
+    features = dbt.ref("int_customer_cluster_features").df()
+    results = []
+    for snapshot, customers in features.groupby("snapshot_name", sort=True):
+        customers = customers.sort_values("customer_id", kind="mergesort")
+        rows = pd.DataFrame(
+            search(customers[FEATURES].to_numpy(dtype=float), random_state, sample_size, fixed_k),
+            columns=["k", "silhouette", "inertia", "silhouette_sample_size"],
+        )
+        if rows.empty:
+            continue
+        if fixed_k is not None:
+            chosen_k = fixed_k
+        else:
+            ranked = rows.dropna(subset=["silhouette"]).sort_values(["silhouette", "k"], ascending=[False, True])
+            chosen_k = int(ranked["k"].iloc[0]) if len(ranked) else int(rows["k"].min())
+        rows.insert(0, "snapshot_name", snapshot)
+        rows.insert(1, "as_of_date", pd.to_datetime(customers["as_of_date"].iloc[0]).date())
+        rows["customers"] = len(customers)
+        rows["is_chosen"] = rows["k"] == chosen_k
+        rows["selection"] = "fixed by cluster_count" if fixed_k is not None else "best silhouette"
+        results.append(rows)
+
+    columns = [column for column, _ in SCHEMA]
+    quality = pd.concat(results, ignore_index=True)[columns] if results else pd.DataFrame(columns=columns)
+    return typed(session, quality, SCHEMA)
