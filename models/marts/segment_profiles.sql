@@ -6,6 +6,15 @@
     bought, with the sales and profit of that product's lines only.
 -#}
 
+{#- (dimension name, the customer_segments column that holds its value) -#}
+{%- set customer_dimensions = [
+    ('industry', 'industry'),
+    ('region', 'primary_region'),
+    ('subregion', 'primary_subregion'),
+    ('sales_segment', 'primary_sales_segment'),
+    ('first_order_year', 'first_order_year'),
+] %}
+
 with
 
 customers as (
@@ -21,81 +30,22 @@ customer_products as (
 ),
 
 customer_dimensions as (
+    {% for dimension, column in customer_dimensions %}
+        select
+            customer_id,
+            value_segment,
+            '{{ dimension }}' as dimension,
+            coalesce(cast({{ column }} as {{ dbt.type_string() }}), 'Unknown') as dimension_value,
+            total_profit,
+            total_sales,
+            length_days,
+            recency_days,
+            frequency,
+            monetary
+        from customers
 
-    select
-        customer_id,
-        value_segment,
-        'industry' as dimension,
-        coalesce(industry, 'Unknown') as dimension_value,
-        total_profit,
-        total_sales,
-        length_days,
-        recency_days,
-        frequency,
-        monetary
-    from customers
-
-    union all
-
-    select
-        customer_id,
-        value_segment,
-        'region' as dimension,
-        coalesce(primary_region, 'Unknown') as dimension_value,
-        total_profit,
-        total_sales,
-        length_days,
-        recency_days,
-        frequency,
-        monetary
-    from customers
-
-    union all
-
-    select
-        customer_id,
-        value_segment,
-        'subregion' as dimension,
-        coalesce(primary_subregion, 'Unknown') as dimension_value,
-        total_profit,
-        total_sales,
-        length_days,
-        recency_days,
-        frequency,
-        monetary
-    from customers
-
-    union all
-
-    select
-        customer_id,
-        value_segment,
-        'sales_segment' as dimension,
-        coalesce(primary_sales_segment, 'Unknown') as dimension_value,
-        total_profit,
-        total_sales,
-        length_days,
-        recency_days,
-        frequency,
-        monetary
-    from customers
-
-    union all
-
-    select
-        customer_id,
-        value_segment,
-        'first_order_year' as dimension,
-        cast(first_order_year as {{ dbt.type_string() }}) as dimension_value,
-        total_profit,
-        total_sales,
-        length_days,
-        recency_days,
-        frequency,
-        monetary
-    from customers
-
-    union all
+        union all
+    {% endfor %}
 
     select
         customers.customer_id,
