@@ -258,23 +258,42 @@ def section_migration_matrix(marts: Marts) -> str:
     return _figure_html(fig, "segment-migrations")
 
 
+RATE_METRICS = ("accuracy", "precision", "recall", "f1")
+
+
 def section_backtest(marts: Marts) -> str:
+    """The four rates as grouped bars, then every metric (rates and counts) as a table."""
     import plotly.graph_objects as go
 
     columns = marts.columns("segment_backtest")
-    if not {"model", "metric"} <= set(columns):
+    if not {"model", "metric", "value"} <= set(columns):
         raise Missing("segment_backtest (model, metric, value)")
-    value = next((c for c in ("value", "metric_value", "score") if c in columns), None)
-    if value is None:
-        raise Missing("segment_backtest (a value column)")
-    data = marts.df(f"select model, metric, {value}::double as value from segment_backtest order by all")
+    order = "metric_order, " if "metric_order" in columns else ""
+    data = marts.df(f"select model, metric, value::double as value from segment_backtest order by {order}model")
+    metrics = list(dict.fromkeys(data["metric"]))
+    models = sorted(data["model"].unique())
     fig = go.Figure()
-    for metric in sorted(data["metric"].unique()):
+    for metric in [m for m in metrics if m in RATE_METRICS]:
         rows = data[data["metric"] == metric]
         fig.add_trace(go.Bar(x=rows["model"], y=rows["value"], name=metric))
-    fig.update_layout(title="Backtest: how well each model picks next year's top profit quartile",
-                      barmode="group", legend_title="metric")
-    return _figure_html(fig, "segment-backtest")
+    fig.update_layout(title="Backtest: how well each model picks the top profit quartile after the cutoff",
+                      barmode="group", legend_title="metric", yaxis_range=[0, 1])
+    values = {(row.model, row.metric): row.value for row in data.itertuples(index=False)}
+    head = "<th>model</th>" + "".join(f"<th>{html.escape(m)}</th>" for m in metrics)
+    body = "".join(
+        f"<tr><td>{html.escape(model)}</td>"
+        + "".join(
+            f'<td class="num">{values[(model, m)]:.3f}</td>' if m in RATE_METRICS
+            else f'<td class="num">{values[(model, m)]:.0f}</td>'
+            for m in metrics
+        )
+        + "</tr>"
+        for model in models
+    )
+    return (
+        _figure_html(fig, "segment-backtest")
+        + f'<table id="segment-backtest-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 def section_clusters(marts: Marts) -> str:
