@@ -28,7 +28,6 @@ order_lines_in_scope as (
         order_lines.region,
         order_lines.subregion,
         order_lines.sales_segment,
-        order_lines.product,
         order_lines.quantity,
         order_lines.sales,
         order_lines.profit,
@@ -56,7 +55,6 @@ orders as (
         min(subregion) as subregion,
         min(sales_segment) as sales_segment,
         count(*) as line_count,
-        count(distinct product) as product_count,
         cast(sum(quantity) as {{ dbt.type_bigint() }}) as total_quantity,
         sum(sales) as total_sales,
         sum(profit) as total_profit,
@@ -107,18 +105,13 @@ final as (
         orders.subregion,
         orders.sales_segment,
         orders.line_count,
-        orders.product_count,
         orders.total_quantity,
         orders.total_sales,
         orders.total_profit,
         orders.total_line_discount,
         order_date_gaps.previous_order_date,
         {{ dbt.datediff('order_date_gaps.previous_order_date', 'orders.order_date', 'day') }}
-            as days_since_previous_order,
-        row_number() over (
-            partition by orders.customer_id
-            order by orders.order_date, orders.order_id
-        ) as customer_order_number
+            as days_since_previous_order
 
     from orders
     left join order_date_gaps

@@ -3,9 +3,9 @@
 For every snapshot of int_customer_cluster_features (`analysis_date`: the
 shipped clusters; `backtest_cutoff`: the clusters the backtest scores) and every
 k in 2..8 (and the fixed k, var `cluster_count`, when set): a K-Means fit on the
-standardised, log-scaled L, R, F, M, its inertia (within-cluster sum of squares,
-all customers) and its mean silhouette (all customers, or a random sample of
-var `cluster_sample_size` customers when there are more). The chosen k is
+standardised, log-scaled L, R, F, M, its inertia (within-cluster sum of squares)
+and its mean silhouette, both over all customers, or over one random sample of
+var `cluster_sample_size` customers when there are more (the fits too). The chosen k is
 var `cluster_count` when set, else the k with the highest silhouette (ties: the
 smaller k). int_customers_clustered fits the chosen k.
 
@@ -47,20 +47,28 @@ def _optional_int(value):
 
 
 def search(features, random_state, sample_size, fixed_k):
-    """(k, silhouette, inertia, silhouette_sample_size) of every candidate k."""
+    """(k, silhouette, inertia, silhouette_sample_size) of every candidate k.
+
+    Above `sample_size` customers, every candidate is fitted and judged on the
+    same random sample of `sample_size` of them (fixed random state): 7 fits on
+    all of 100,000 customers took 12 s per snapshot, the sample takes a fraction.
+    The chosen k is then fitted on all customers in int_customers_clustered.
+    """
     n_customers = len(features)
+    if n_customers > sample_size:
+        rows_used = np.sort(np.random.default_rng(random_state).choice(n_customers, sample_size, replace=False))
+        features = features[rows_used]
     candidates = sorted(set(K_CANDIDATES) | ({fixed_k} if fixed_k else set()))
     rows = []
     for k in candidates:
-        if k >= n_customers:  # the silhouette needs 2 <= k <= customers - 1
+        if k >= len(features):  # the silhouette needs 2 <= k <= customers - 1
             continue
         fit = KMeans(n_clusters=k, random_state=random_state, n_init=N_INIT).fit(features)
-        sample = sample_size if n_customers > sample_size else None
         if len(np.unique(fit.labels_)) < 2:
             silhouette = np.nan
         else:
-            silhouette = silhouette_score(features, fit.labels_, sample_size=sample, random_state=random_state)
-        rows.append((k, float(silhouette), float(fit.inertia_), sample or n_customers))
+            silhouette = silhouette_score(features, fit.labels_)
+        rows.append((k, float(silhouette), float(fit.inertia_), len(features)))
     return rows
 
 
