@@ -12,27 +12,50 @@ order_lines as (
 
 ),
 
-orders as (
+analysis_dates as (
 
-    select * from {{ ref('int_orders_rolled_up') }}
+    {{ resolve_analysis_date('order_lines') }}
 
 ),
 
 order_lines_in_scope as (
 
-    -- the inner join keeps only lines of orders before the analysis date
+    -- the same scope as int_orders_rolled_up: lines dated before the analysis date
     select
-        orders.customer_id,
-        orders.order_id,
-        orders.order_date,
+        order_lines.customer_id,
+        order_lines.order_id,
+        order_lines.order_date,
         order_lines.product,
         order_lines.quantity,
         order_lines.sales,
         order_lines.profit
 
     from order_lines
-    inner join orders
-        on order_lines.order_id = orders.order_id
+    cross join analysis_dates
+    where order_lines.order_date < analysis_dates.analysis_date
+
+),
+
+customer_product_orders as (
+
+    -- one row per customer, product and order: counting them counts distinct
+    -- orders without a distinct aggregate over every line
+    select
+        customer_id,
+        product,
+        order_id,
+        count(*) as line_count,
+        cast(sum(quantity) as {{ dbt.type_bigint() }}) as total_quantity,
+        sum(sales) as total_sales,
+        sum(profit) as total_profit,
+        min(order_date) as first_purchase_date,
+        max(order_date) as last_purchase_date
+
+    from order_lines_in_scope
+    group by
+        customer_id,
+        product,
+        order_id
 
 ),
 
@@ -41,15 +64,15 @@ customer_products as (
     select
         customer_id,
         product,
-        count(*) as line_count,
-        count(distinct order_id) as order_count,
-        cast(sum(quantity) as {{ dbt.type_bigint() }}) as total_quantity,
-        sum(sales) as total_sales,
-        sum(profit) as total_profit,
-        min(order_date) as first_purchase_date,
-        max(order_date) as last_purchase_date
+        cast(sum(line_count) as {{ dbt.type_bigint() }}) as line_count,
+        count(*) as order_count,
+        cast(sum(total_quantity) as {{ dbt.type_bigint() }}) as total_quantity,
+        sum(total_sales) as total_sales,
+        sum(total_profit) as total_profit,
+        min(first_purchase_date) as first_purchase_date,
+        max(last_purchase_date) as last_purchase_date
 
-    from order_lines_in_scope
+    from customer_product_orders
     group by
         customer_id,
         product

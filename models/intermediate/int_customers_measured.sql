@@ -29,8 +29,8 @@ order_totals as (
         max(analysis_date) as analysis_date,
         min(order_date) as first_order_date,
         max(order_date) as last_order_date,
-        count(distinct order_id) as frequency,
-        count(distinct order_date) as order_date_count,
+        -- one row per order: counting rows counts distinct orders
+        count(*) as frequency,
         sum(total_sales) as total_sales,
         sum(total_profit) as total_profit,
         cast(sum(total_quantity) as {{ dbt.type_bigint() }}) as total_quantity,
@@ -58,6 +58,7 @@ average_gaps as (
 
     select
         customer_id,
+        count(*) as order_date_count,
         cast(avg(days_since_previous_order) as {{ type_double() }}) as avg_days_between_orders
 
     from order_date_gaps
@@ -169,7 +170,7 @@ final as (
         order_totals.total_quantity,
         order_totals.line_count,
         product_counts.product_count,
-        order_totals.order_date_count,
+        average_gaps.order_date_count,
         cast(order_totals.total_line_discount as {{ type_double() }})
         / order_totals.line_count as avg_discount,
         average_gaps.avg_days_between_orders,
