@@ -3,8 +3,9 @@
     under models/marts/) that exists in the warehouse as `<export_dir>/<mart>.parquet`
     and `<export_dir>/<mart>.csv`, streamed by the database (DuckDB COPY), rows in a
     stable order so two runs give identical bytes. Nothing is written when any node
-    of the run failed. The runner passes a temporary folder here and publishes it
-    atomically; `dbt build --vars '{export_dir: exports}'` works on its own too.
+    of the run failed. The runner passes a temporary folder here (environment
+    variable CUSTOMER_VALUE_EXPORT_DIR) and publishes it atomically;
+    `dbt build --vars '{export_dir: exports}'` works on its own too.
 
     It also writes `_input_lines.json` (clean and rejected line counts) for the
     runner's run summary.
@@ -24,7 +25,9 @@
 {% endmacro %}
 
 {% macro duckdb__export_marts(results) %}
-    {%- set export_dir = var('export_dir', none) -%}
+    {#- The runner passes its folder by environment, not var: a var that changes
+        every run would make dbt re-parse the whole project every run. -#}
+    {%- set export_dir = var('export_dir', none) or env_var('CUSTOMER_VALUE_EXPORT_DIR', '') or none -%}
     {%- if execute and export_dir is not none -%}
         {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'runtime error']) | list -%}
         {%- if failed | length == 0 -%}

@@ -93,7 +93,7 @@ def resolve_input(pattern: str) -> str:
     return path
 
 
-def dbt_vars(args: argparse.Namespace, input_path: str, export_dir: Path) -> dict:
+def dbt_vars(args: argparse.Namespace, input_path: str) -> dict:
     """The vars of the build: the user's --vars, then the runner's own flags."""
     import yaml  # shipped with dbt-core
 
@@ -111,7 +111,7 @@ def dbt_vars(args: argparse.Namespace, input_path: str, export_dir: Path) -> dic
         except ValueError:
             raise UsageError(f"--analysis-date '{args.analysis_date}' is not a date YYYY-MM-DD") from None
         user_vars["analysis_date"] = args.analysis_date
-    return {**user_vars, "input_path": input_path, "export_dir": str(export_dir)}
+    return {**user_vars, "input_path": input_path}
 
 
 def dbt_command(subcommand: list[str], args: argparse.Namespace, variables: dict) -> list[str]:
@@ -302,23 +302,26 @@ def main(argv: list[str] | None = None) -> int:
     staging_dir = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
     try:
         input_path = resolve_input(args.input)
-        variables = dbt_vars(args, input_path, staging_dir)
+        variables = dbt_vars(args, input_path)
         check_output_dir(output_dir)
         warehouse = warehouse_path()
         lock = lock_warehouse(warehouse)  # noqa: F841 (held until the process ends)
         clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
         os.chdir(PROJECT_DIR)  # the profile's relative warehouse path is the project's
+        # The export folder goes by environment, not --vars: vars that differ
+        # from the last run make dbt re-parse the whole project (seconds).
+        os.environ["CUSTOMER_VALUE_EXPORT_DIR"] = str(staging_dir)
         result, failures = run_dbt(dbt_command(["build"], args, variables))
+        del os.environ["CUSTOMER_VALUE_EXPORT_DIR"]
         if failures:
             print(f"dbt build failed ({len(failures)} failing nodes):", file=sys.stderr)
             for line in failures:
                 print(f"  {line}", file=sys.stderr)
             return 1
         if args.docs:
-            # Without export_dir: docs generate compiles the on-run-end hook, which would export again.
-            docs_vars = {**variables, "export_dir": None}
-            docs, _ = run_dbt(dbt_command(["docs", "generate", "--static"], args, docs_vars))
+            # Without CUSTOMER_VALUE_EXPORT_DIR: docs generate runs the on-run-end hook, which would export again.
+            docs, _ = run_dbt(dbt_command(["docs", "generate", "--static"], args, variables))
             if not docs.success:
                 print("dbt docs generate failed (see logs/dbt.log); nothing published", file=sys.stderr)
                 return 1

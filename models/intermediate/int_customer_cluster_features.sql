@@ -97,27 +97,35 @@ final as (
         frequency,
         monetary,
         coalesce(
-            (log_length_days - avg(log_length_days) over (partition by snapshot_name))
-            / nullif(stddev_pop(log_length_days) over (partition by snapshot_name), 0),
+            (log_length_days - avg(log_length_days) over snapshot_customers)
+            / nullif(stddev_pop(log_length_days) over snapshot_customers, 0),
             0
         ) as z_length_days,
         coalesce(
-            (log_recency_days - avg(log_recency_days) over (partition by snapshot_name))
-            / nullif(stddev_pop(log_recency_days) over (partition by snapshot_name), 0),
+            (log_recency_days - avg(log_recency_days) over snapshot_customers)
+            / nullif(stddev_pop(log_recency_days) over snapshot_customers, 0),
             0
         ) as z_recency_days,
         coalesce(
-            (log_frequency - avg(log_frequency) over (partition by snapshot_name))
-            / nullif(stddev_pop(log_frequency) over (partition by snapshot_name), 0),
+            (log_frequency - avg(log_frequency) over snapshot_customers)
+            / nullif(stddev_pop(log_frequency) over snapshot_customers, 0),
             0
         ) as z_frequency,
         coalesce(
-            (log_monetary - avg(log_monetary) over (partition by snapshot_name))
-            / nullif(stddev_pop(log_monetary) over (partition by snapshot_name), 0),
+            (log_monetary - avg(log_monetary) over snapshot_customers)
+            / nullif(stddev_pop(log_monetary) over snapshot_customers, 0),
             0
         ) as z_monetary
 
     from log_scaled
+    -- ordered by customer over the whole snapshot: the same summation order in
+    -- every run, so the z-scores (and the clusters fitted on them) are
+    -- bit-identical between runs; an unordered window sums in storage order
+    window snapshot_customers as (
+        partition by snapshot_name
+        order by customer_id
+        rows between unbounded preceding and unbounded following
+    )
 
 )
 
