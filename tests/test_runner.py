@@ -154,6 +154,25 @@ def test_two_runs_on_the_same_input_give_identical_export_bytes(sample_run, tmp_
     assert differing == [], f"exports differ between two runs: {differing}"
 
 
+def test_a_repeat_run_reuses_the_parsed_project_and_gives_the_same_bytes(tmp_path):
+    """The runner's vars stay the same between runs on the same input (the export
+    folder goes by environment), so dbt's partial parse is reused, not redone."""
+    workspace = tmp_path / "nightly"
+    first = run_pipeline_in(workspace)
+    assert first.returncode == 0, first.stderr
+    exports = data_files(first.output_dir)
+    log = workspace / "logs" / "dbt.log"
+    first_log_size = log.stat().st_size
+
+    second = run_pipeline_in(workspace)
+
+    assert second.returncode == 0, second.stderr
+    second_run_log = log.read_text(encoding="utf-8", errors="replace")[first_log_size:]
+    assert "skipping parsing" in second_run_log, "the second run parsed the project again"
+    assert "Starting full parse" not in second_run_log
+    assert data_files(second.output_dir) == exports
+
+
 def test_a_failed_build_leaves_the_previous_exports_and_cleans_stale_staging(sample_run, tmp_path):
     workspace = tmp_path / "failing"
     before = seed_previous_exports(sample_run, workspace)
