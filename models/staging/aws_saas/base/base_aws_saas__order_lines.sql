@@ -1,8 +1,8 @@
 {#-
-    Every raw order line, read once, typed, and classified: `reject_reason` is null
-    for a clean line and names the first problem found otherwise. The clean and
-    rejected staging views both select from this table, so the file is scanned
-    once and every line lands in exactly one of them.
+    Every raw order line, typed and classified: `reject_reason` is null for a
+    clean line and names the first problem found otherwise. The clean and
+    rejected staging views both select from this table, so no later model reads
+    the file, and every line lands in exactly one of them.
 
     Duplicates: a later line with the same Row ID is an exact duplicate when its
     fingerprint (a hash of the 19 raw values) equals that of the first line with
