@@ -1,0 +1,175 @@
+{#-
+    One row per line that repeats the Row ID of an earlier line: the first line
+    with a Row ID is kept, every later one is rejected, as
+    `exact_duplicate_line` when its 19 raw values equal the first line's (same
+    fingerprint), else as `duplicate_row_id`; with the line's raw values.
+
+    Small whatever the size of the file: it keeps only the lines whose Row ID
+    repeats. Their raw values come from a second read of the file filtered to
+    those Row IDs, matched by fingerprint (identical lines have identical raw
+    values). When no Row ID repeats, the filter is empty and DuckDB skips that
+    read.
+-#}
+
+{%- set raw_columns = [
+    'row_id', 'order_id', 'order_date', 'date_key', 'contact_name', 'country',
+    'city', 'region', 'subregion', 'customer', 'customer_id', 'industry',
+    'segment', 'product', 'license', 'sales', 'quantity', 'discount', 'profit',
+] %}
+
+with
+
+base_lines as (
+
+    select
+        base_lines.row_id,
+        base_lines.line_fingerprint,
+        {{ base_line_number('base_lines') }} as source_line_number
+
+    from {{ ref('base_aws_saas__order_lines') }} as base_lines
+    where base_lines.row_id is not null
+
+),
+
+raw_lines as (
+
+    select * from {{ source('aws_saas', 'order_lines') }}
+
+),
+
+repeated_row_ids as (
+
+    select row_id
+
+    from base_lines
+    group by row_id
+    having count(*) > 1
+
+),
+
+repeated_lines as (
+
+    select base_lines.*
+
+    from base_lines
+    inner join repeated_row_ids
+        on base_lines.row_id = repeated_row_ids.row_id
+
+),
+
+first_lines as (
+
+    select
+        row_id,
+        min(source_line_number) as first_line_number,
+        {{ value_at_first('line_fingerprint', 'source_line_number') }} as first_line_fingerprint
+
+    from repeated_lines
+    group by row_id
+
+),
+
+later_lines as (
+
+    select
+        repeated_lines.source_line_number,
+        repeated_lines.row_id,
+        repeated_lines.line_fingerprint,
+        case
+            when repeated_lines.line_fingerprint = first_lines.first_line_fingerprint
+                then 'exact_duplicate_line'
+            else 'duplicate_row_id'
+        end as reject_reason
+
+    from repeated_lines
+    inner join first_lines
+        on repeated_lines.row_id = first_lines.row_id
+    where repeated_lines.source_line_number > first_lines.first_line_number
+
+),
+
+raw_lines_of_repeated_row_ids as (
+
+    -- read only when some Row ID repeats (a semi join with an empty side)
+    select *
+
+    from raw_lines
+    where {{ dbt.safe_cast('trim(row_id)', dbt.type_bigint()) }} in (
+        select repeated_row_ids.row_id from repeated_row_ids
+    )
+
+),
+
+fingerprinted_raw_lines as (
+
+    select
+        *,
+        {{ line_fingerprint(raw_columns) }} as line_fingerprint
+
+    from raw_lines_of_repeated_row_ids
+
+),
+
+raw_values as (
+
+    -- one row per distinct line: copies of a line share its raw values
+    select
+        line_fingerprint,
+        min(row_id) as raw_row_id,
+        min(order_id) as raw_order_id,
+        min(order_date) as raw_order_date,
+        min(date_key) as raw_date_key,
+        min(contact_name) as raw_contact_name,
+        min(country) as raw_country,
+        min(city) as raw_city,
+        min(region) as raw_region,
+        min(subregion) as raw_subregion,
+        min(customer) as raw_customer,
+        min(customer_id) as raw_customer_id,
+        min(industry) as raw_industry,
+        min(segment) as raw_segment,
+        min(product) as raw_product,
+        min(license) as raw_license,
+        min(sales) as raw_sales,
+        min(quantity) as raw_quantity,
+        min(discount) as raw_discount,
+        min(profit) as raw_profit
+
+    from fingerprinted_raw_lines
+    group by line_fingerprint
+
+),
+
+final as (
+
+    select
+        later_lines.source_line_number,
+        later_lines.row_id,
+        later_lines.reject_reason,
+        raw_values.raw_row_id,
+        raw_values.raw_order_id,
+        raw_values.raw_order_date,
+        raw_values.raw_date_key,
+        raw_values.raw_contact_name,
+        raw_values.raw_country,
+        raw_values.raw_city,
+        raw_values.raw_region,
+        raw_values.raw_subregion,
+        raw_values.raw_customer,
+        raw_values.raw_customer_id,
+        raw_values.raw_industry,
+        raw_values.raw_segment,
+        raw_values.raw_product,
+        raw_values.raw_license,
+        raw_values.raw_sales,
+        raw_values.raw_quantity,
+        raw_values.raw_discount,
+        raw_values.raw_profit
+
+    from later_lines
+    left join raw_values
+        on later_lines.line_fingerprint = raw_values.line_fingerprint
+
+)
+
+select * from final
