@@ -14,7 +14,7 @@ order_lines as (
 
 analysis_dates as (
 
-    {{ resolve_analysis_date('order_lines') }}
+    {{ resolve_analysis_date(ref('stg_aws_saas__order_lines')) }}
 
 ),
 
@@ -23,7 +23,6 @@ order_lines_in_scope as (
     -- the same scope as int_orders_rolled_up: lines dated before the analysis date
     select
         order_lines.customer_id,
-        order_lines.order_id,
         order_lines.order_date,
         order_lines.product,
         order_lines.quantity,
@@ -36,14 +35,11 @@ order_lines_in_scope as (
 
 ),
 
-customer_product_orders as (
+customer_products as (
 
-    -- one row per customer, product and order: counting them counts distinct
-    -- orders without a distinct aggregate over every line
     select
         customer_id,
         product,
-        order_id,
         count(*) as line_count,
         cast(sum(quantity) as {{ dbt.type_bigint() }}) as total_quantity,
         sum(sales) as total_sales,
@@ -52,27 +48,6 @@ customer_product_orders as (
         max(order_date) as last_purchase_date
 
     from order_lines_in_scope
-    group by
-        customer_id,
-        product,
-        order_id
-
-),
-
-customer_products as (
-
-    select
-        customer_id,
-        product,
-        cast(sum(line_count) as {{ dbt.type_bigint() }}) as line_count,
-        count(*) as order_count,
-        cast(sum(total_quantity) as {{ dbt.type_bigint() }}) as total_quantity,
-        sum(total_sales) as total_sales,
-        sum(total_profit) as total_profit,
-        min(first_purchase_date) as first_purchase_date,
-        max(last_purchase_date) as last_purchase_date
-
-    from customer_product_orders
     group by
         customer_id,
         product
@@ -90,7 +65,6 @@ final as (
         end as base_product,
         coalesce(product like '% - Gold', false) as is_gold_tier,
         line_count,
-        order_count,
         total_quantity,
         total_sales,
         total_profit,

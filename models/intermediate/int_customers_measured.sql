@@ -22,6 +22,12 @@ customer_products as (
 
 ),
 
+customer_descriptions as (
+
+    select * from {{ ref('int_customers_described') }}
+
+),
+
 order_totals as (
 
     select
@@ -77,82 +83,15 @@ product_counts as (
 
 ),
 
-latest_orders as (
-
-    -- name and industry as on the customer's latest order
-    select
-        customer_id,
-        customer_name,
-        industry,
-        row_number() over (
-            partition by customer_id
-            order by order_date desc, order_id desc
-        ) as recency_rank
-
-    from orders
-
-),
-
-region_sales as (
-
-    select
-        customer_id,
-        region,
-        row_number() over (
-            partition by customer_id
-            order by sum(total_sales) desc, region asc
-        ) as sales_rank
-
-    from orders
-    group by
-        customer_id,
-        region
-
-),
-
-subregion_sales as (
-
-    select
-        customer_id,
-        subregion,
-        row_number() over (
-            partition by customer_id
-            order by sum(total_sales) desc, subregion asc
-        ) as sales_rank
-
-    from orders
-    group by
-        customer_id,
-        subregion
-
-),
-
-sales_segment_sales as (
-
-    select
-        customer_id,
-        sales_segment,
-        row_number() over (
-            partition by customer_id
-            order by sum(total_sales) desc, sales_segment asc
-        ) as sales_rank
-
-    from orders
-    group by
-        customer_id,
-        sales_segment
-
-),
-
 final as (
 
     select
         order_totals.customer_id,
-        latest_orders.customer_name,
-        latest_orders.industry,
-        region_sales.region as primary_region,
-        subregion_sales.subregion as primary_subregion,
-        sales_segment_sales.sales_segment as primary_sales_segment,
+        customer_descriptions.customer_name,
+        customer_descriptions.industry,
+        customer_descriptions.primary_region,
+        customer_descriptions.primary_subregion,
+        customer_descriptions.primary_sales_segment,
         order_totals.analysis_date,
         order_totals.first_order_date,
         order_totals.last_order_date,
@@ -184,22 +123,8 @@ final as (
         on order_totals.customer_id = average_gaps.customer_id
     left join product_counts
         on order_totals.customer_id = product_counts.customer_id
-    left join latest_orders
-        on
-            order_totals.customer_id = latest_orders.customer_id
-            and latest_orders.recency_rank = 1
-    left join region_sales
-        on
-            order_totals.customer_id = region_sales.customer_id
-            and region_sales.sales_rank = 1
-    left join subregion_sales
-        on
-            order_totals.customer_id = subregion_sales.customer_id
-            and subregion_sales.sales_rank = 1
-    left join sales_segment_sales
-        on
-            order_totals.customer_id = sales_segment_sales.customer_id
-            and sales_segment_sales.sales_rank = 1
+    left join customer_descriptions
+        on order_totals.customer_id = customer_descriptions.customer_id
 
 )
 

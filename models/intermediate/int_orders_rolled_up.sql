@@ -1,6 +1,11 @@
 {#-
     One row per order dated before the analysis date: the order's lines rolled
     up, the customer's previous distinct order date (LAG) and the gap to it.
+
+    Numbers only: the order's descriptive text (customer name, industry, region,
+    ...) is picked per customer in int_customers_described. Carrying five text
+    columns through this aggregate of every line made it the slowest step at
+    10M lines.
 -#}
 
 with
@@ -13,7 +18,7 @@ order_lines as (
 
 analysis_dates as (
 
-    {{ resolve_analysis_date('order_lines') }}
+    {{ resolve_analysis_date(ref('stg_aws_saas__order_lines')) }}
 
 ),
 
@@ -22,17 +27,11 @@ order_lines_in_scope as (
     select
         order_lines.order_id,
         order_lines.customer_id,
-        order_lines.customer_name,
-        order_lines.industry,
         order_lines.order_date,
-        order_lines.region,
-        order_lines.subregion,
-        order_lines.sales_segment,
         order_lines.quantity,
         order_lines.sales,
         order_lines.profit,
-        order_lines.discount,
-        analysis_dates.analysis_date
+        order_lines.discount
 
     from order_lines
     cross join analysis_dates
@@ -42,18 +41,11 @@ order_lines_in_scope as (
 
 orders as (
 
-    -- all lines of an order share its date, customer, geography and sales segment;
-    -- min() picks one value should a file ever disagree
+    -- all lines of an order share its date; min() picks one should a file disagree
     select
         order_id,
         customer_id,
-        analysis_date,
         min(order_date) as order_date,
-        min(customer_name) as customer_name,
-        min(industry) as industry,
-        min(region) as region,
-        min(subregion) as subregion,
-        min(sales_segment) as sales_segment,
         count(*) as line_count,
         cast(sum(quantity) as {{ dbt.type_bigint() }}) as total_quantity,
         sum(sales) as total_sales,
@@ -63,8 +55,7 @@ orders as (
     from order_lines_in_scope
     group by
         order_id,
-        customer_id,
-        analysis_date
+        customer_id
 
 ),
 
@@ -98,12 +89,7 @@ final as (
         orders.order_id,
         orders.customer_id,
         orders.order_date,
-        orders.analysis_date,
-        orders.customer_name,
-        orders.industry,
-        orders.region,
-        orders.subregion,
-        orders.sales_segment,
+        analysis_dates.analysis_date,
         orders.line_count,
         orders.total_quantity,
         orders.total_sales,
@@ -114,6 +100,7 @@ final as (
             as days_since_previous_order
 
     from orders
+    cross join analysis_dates
     left join order_date_gaps
         on
             orders.customer_id = order_date_gaps.customer_id

@@ -1,0 +1,192 @@
+{#-
+    One row per customer with an order before the analysis date: the text that
+    describes the customer. Name and industry as on the customer's latest order
+    (latest date, then highest Order ID); primary region, subregion and sales
+    segment: the value with the most sales (ties: alphabetical).
+
+    Small aggregates of the clean lines instead of text carried through the
+    order rollup: the lines of the latest orders (found by number in
+    int_orders_rolled_up) and sales per customer x region x subregion x sales
+    segment.
+-#}
+
+with
+
+order_lines as (
+
+    select * from {{ ref('stg_aws_saas__order_lines') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('int_orders_rolled_up') }}
+
+),
+
+analysis_dates as (
+
+    {{ resolve_analysis_date(ref('stg_aws_saas__order_lines')) }}
+
+),
+
+order_lines_in_scope as (
+
+    -- the same scope as int_orders_rolled_up: lines dated before the analysis date
+    select
+        order_lines.order_id,
+        order_lines.customer_id,
+        order_lines.customer_name,
+        order_lines.industry,
+        order_lines.region,
+        order_lines.subregion,
+        order_lines.sales_segment,
+        order_lines.sales
+
+    from order_lines
+    cross join analysis_dates
+    where order_lines.order_date < analysis_dates.analysis_date
+
+),
+
+last_order_dates as (
+
+    select
+        customer_id,
+        max(order_date) as last_order_date
+
+    from orders
+    group by customer_id
+
+),
+
+latest_orders as (
+
+    select
+        orders.customer_id,
+        max(orders.order_id) as order_id
+
+    from orders
+    inner join last_order_dates
+        on
+            orders.customer_id = last_order_dates.customer_id
+            and orders.order_date = last_order_dates.last_order_date
+    group by orders.customer_id
+
+),
+
+latest_order_descriptions as (
+
+    -- min() picks one should the lines of an order disagree
+    select
+        latest_orders.customer_id,
+        min(order_lines_in_scope.customer_name) as customer_name,
+        min(order_lines_in_scope.industry) as industry
+
+    from latest_orders
+    inner join order_lines_in_scope
+        on
+            latest_orders.customer_id = order_lines_in_scope.customer_id
+            and latest_orders.order_id = order_lines_in_scope.order_id
+    group by latest_orders.customer_id
+
+),
+
+customer_dimension_sales as (
+
+    select
+        customer_id,
+        region,
+        subregion,
+        sales_segment,
+        sum(sales) as total_sales
+
+    from order_lines_in_scope
+    group by
+        customer_id,
+        region,
+        subregion,
+        sales_segment
+
+),
+
+region_sales as (
+
+    select
+        customer_id,
+        region,
+        row_number() over (
+            partition by customer_id
+            order by sum(total_sales) desc, region asc
+        ) as sales_rank
+
+    from customer_dimension_sales
+    group by
+        customer_id,
+        region
+
+),
+
+subregion_sales as (
+
+    select
+        customer_id,
+        subregion,
+        row_number() over (
+            partition by customer_id
+            order by sum(total_sales) desc, subregion asc
+        ) as sales_rank
+
+    from customer_dimension_sales
+    group by
+        customer_id,
+        subregion
+
+),
+
+sales_segment_sales as (
+
+    select
+        customer_id,
+        sales_segment,
+        row_number() over (
+            partition by customer_id
+            order by sum(total_sales) desc, sales_segment asc
+        ) as sales_rank
+
+    from customer_dimension_sales
+    group by
+        customer_id,
+        sales_segment
+
+),
+
+final as (
+
+    select
+        latest_orders.customer_id,
+        latest_order_descriptions.customer_name,
+        latest_order_descriptions.industry,
+        region_sales.region as primary_region,
+        subregion_sales.subregion as primary_subregion,
+        sales_segment_sales.sales_segment as primary_sales_segment
+
+    from latest_orders
+    left join latest_order_descriptions
+        on latest_orders.customer_id = latest_order_descriptions.customer_id
+    left join region_sales
+        on
+            latest_orders.customer_id = region_sales.customer_id
+            and region_sales.sales_rank = 1
+    left join subregion_sales
+        on
+            latest_orders.customer_id = subregion_sales.customer_id
+            and subregion_sales.sales_rank = 1
+    left join sales_segment_sales
+        on
+            latest_orders.customer_id = sales_segment_sales.customer_id
+            and sales_segment_sales.sales_rank = 1
+
+)
+
+select * from final
