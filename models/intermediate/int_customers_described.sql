@@ -5,9 +5,9 @@
     segment: the value with the most sales (ties: alphabetical).
 
     Small aggregates of the clean lines instead of text carried through the
-    order rollup: the lines of the latest orders (found by number in
-    int_orders_rolled_up) and sales per customer x region x subregion x sales
-    segment.
+    order rollup: the lines on each customer's last order date (a join on
+    numbers, customer and date, with int_orders_rolled_up) and sales per
+    customer x region x subregion x sales segment.
 -#}
 
 with
@@ -34,10 +34,7 @@ order_lines_in_scope as (
 
     -- the same scope as int_orders_rolled_up: lines dated before the analysis date
     select
-        order_lines.order_id,
         order_lines.customer_id,
-        order_lines.customer_name,
-        order_lines.industry,
         order_lines.region,
         order_lines.subregion,
         order_lines.sales_segment,
@@ -60,18 +57,32 @@ last_order_dates as (
 
 ),
 
+lines_on_last_order_dates as (
+
+    -- reads the lines model itself, not the order_lines CTE: DuckDB stores a CTE
+    -- that is read twice, and that would be every line; this keeps a few per customer
+    select
+        last_day_lines.customer_id,
+        last_day_lines.order_id,
+        last_day_lines.customer_name,
+        last_day_lines.industry
+
+    from {{ ref('stg_aws_saas__order_lines') }} as last_day_lines
+    inner join last_order_dates
+        on
+            last_day_lines.customer_id = last_order_dates.customer_id
+            and last_day_lines.order_date = last_order_dates.last_order_date
+
+),
+
 latest_orders as (
 
     select
-        orders.customer_id,
-        max(orders.order_id) as order_id
+        customer_id,
+        max(order_id) as order_id
 
-    from orders
-    inner join last_order_dates
-        on
-            orders.customer_id = last_order_dates.customer_id
-            and orders.order_date = last_order_dates.last_order_date
-    group by orders.customer_id
+    from lines_on_last_order_dates
+    group by customer_id
 
 ),
 
@@ -80,14 +91,14 @@ latest_order_descriptions as (
     -- min() picks one should the lines of an order disagree
     select
         latest_orders.customer_id,
-        min(order_lines_in_scope.customer_name) as customer_name,
-        min(order_lines_in_scope.industry) as industry
+        min(lines_on_last_order_dates.customer_name) as customer_name,
+        min(lines_on_last_order_dates.industry) as industry
 
     from latest_orders
-    inner join order_lines_in_scope
+    inner join lines_on_last_order_dates
         on
-            latest_orders.customer_id = order_lines_in_scope.customer_id
-            and latest_orders.order_id = order_lines_in_scope.order_id
+            latest_orders.customer_id = lines_on_last_order_dates.customer_id
+            and latest_orders.order_id = lines_on_last_order_dates.order_id
     group by latest_orders.customer_id
 
 ),

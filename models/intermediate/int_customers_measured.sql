@@ -50,13 +50,15 @@ order_totals as (
 
 order_date_gaps as (
 
-    -- one gap per distinct order date (orders on the same day share it)
+    -- one gap per distinct order date (orders on the same day share it); reads
+    -- the orders model itself, not the orders CTE: DuckDB stores a CTE that is
+    -- read twice, and that would be every order
     select distinct
         customer_id,
         order_date,
         days_since_previous_order
 
-    from orders
+    from {{ ref('int_orders_rolled_up') }}
 
 ),
 
