@@ -180,3 +180,36 @@ def test_unreadable_input_exits_2_with_one_line(tmp_path, run_pipeline, name, ma
     assert len(lines) == 1, run.stderr
     assert name in lines[0] and message in lines[0]
     assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("file_format", ["csv", "parquet"])
+def test_line_positions_follow_the_file_across_parallel_chunks(tmp_path, run_pipeline, file_format):
+    # Staging reads the file on every thread and takes a line's position from the
+    # order of the base table, so that order must be the file's. 400,000 lines span
+    # several row groups and CSV chunks; Row ID = line number makes any reordering show.
+    total = 400_000
+    rows = [line(i, Sales="n/a") if i % 50_000 == 7 else line(i) for i in range(1, total + 1)]
+    rows.append(dict(rows[123_455]))  # line 400,001: an exact copy of line 123,456
+    rows.append(line(200_000, Sales="1.00"))  # line 400,002: Row ID 200,000 again
+    source = write_csv(tmp_path / "many_lines.csv", rows)
+    if file_format == "parquet":
+        parquet = tmp_path / "many_lines.parquet"
+        with duckdb.connect() as con:
+            con.execute(
+                f"copy (select * from read_csv('{source}', all_varchar = true)) "
+                f"to '{parquet}' (format parquet, row_group_size 30000)"
+            )
+        source = parquet
+
+    run = run_pipeline("--select", "staging", input_path=source)
+
+    assert run.returncode == 0, run.stderr
+    expected = {i: "non_numeric_sales" for i in range(1, total + 1) if i % 50_000 == 7}
+    expected.update({total + 1: "exact_duplicate_line", total + 2: "duplicate_row_id"})
+    assert dict(query(
+        run.warehouse, "select source_line_number, reject_reason from staging.stg_aws_saas__rejected_order_lines",
+    )) == expected
+    assert query(
+        run.warehouse,
+        "select count(*), count(*) filter (where source_line_number != row_id) from staging.stg_aws_saas__order_lines",
+    ) == [(total - 8, 0)]
