@@ -10,11 +10,16 @@ first: cluster_id 1 is the most valuable. Labels: `High-Value` for the first,
 
 customer_clusters publishes the `analysis_date` snapshot; segment_backtest
 scores the `backtest_cutoff` one (the cluster with cluster_id 1 is "top").
+
+Fits and silhouettes run on one thread (OpenMP and BLAS), as in
+customer_cluster_quality: with dbt's other threads and DuckDB beside it, a
+thread team spent most of its time waiting at barriers.
 """
 
 import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 FEATURES = ["z_length_days", "z_recency_days", "z_frequency", "z_monetary"]
 N_INIT = 10  # as in customer_cluster_quality
@@ -65,13 +70,14 @@ def model(dbt, session):
         k = int(chosen[snapshot])
         customers = customers.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
         matrix = customers[FEATURES].to_numpy(dtype=float)
-        fit = KMeans(n_clusters=k, random_state=random_state, n_init=N_INIT).fit(matrix)
-        silhouette = silhouette_score(
-            matrix,
-            fit.labels_,
-            sample_size=sample_size if len(customers) > sample_size else None,
-            random_state=random_state,
-        )
+        with threadpool_limits(limits=1):
+            fit = KMeans(n_clusters=k, random_state=random_state, n_init=N_INIT).fit(matrix)
+            silhouette = silhouette_score(
+                matrix,
+                fit.labels_,
+                sample_size=sample_size if len(customers) > sample_size else None,
+                random_state=random_state,
+            )
 
         customers["monetary"] = customers["monetary"].astype(float)
         customers["kmeans_label"] = fit.labels_
