@@ -11,11 +11,7 @@
     read.
 -#}
 
-{%- set raw_columns = [
-    'row_id', 'order_id', 'order_date', 'date_key', 'contact_name', 'country',
-    'city', 'region', 'subregion', 'customer', 'customer_id', 'industry',
-    'segment', 'product', 'license', 'sales', 'quantity', 'discount', 'profit',
-] %}
+{%- set raw_columns = aws_saas_raw_columns() %}
 
 with
 
@@ -115,25 +111,9 @@ raw_values as (
     -- one row per distinct line: copies of a line share its raw values
     select
         line_fingerprint,
-        min(row_id) as raw_row_id,
-        min(order_id) as raw_order_id,
-        min(order_date) as raw_order_date,
-        min(date_key) as raw_date_key,
-        min(contact_name) as raw_contact_name,
-        min(country) as raw_country,
-        min(city) as raw_city,
-        min(region) as raw_region,
-        min(subregion) as raw_subregion,
-        min(customer) as raw_customer,
-        min(customer_id) as raw_customer_id,
-        min(industry) as raw_industry,
-        min(segment) as raw_segment,
-        min(product) as raw_product,
-        min(license) as raw_license,
-        min(sales) as raw_sales,
-        min(quantity) as raw_quantity,
-        min(discount) as raw_discount,
-        min(profit) as raw_profit
+        {%- for column in raw_columns %}
+            min({{ column }}) as raw_{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
 
     from fingerprinted_raw_lines
     group by line_fingerprint
@@ -146,25 +126,9 @@ final as (
         later_lines.source_line_number,
         later_lines.row_id,
         later_lines.reject_reason,
-        raw_values.raw_row_id,
-        raw_values.raw_order_id,
-        raw_values.raw_order_date,
-        raw_values.raw_date_key,
-        raw_values.raw_contact_name,
-        raw_values.raw_country,
-        raw_values.raw_city,
-        raw_values.raw_region,
-        raw_values.raw_subregion,
-        raw_values.raw_customer,
-        raw_values.raw_customer_id,
-        raw_values.raw_industry,
-        raw_values.raw_segment,
-        raw_values.raw_product,
-        raw_values.raw_license,
-        raw_values.raw_sales,
-        raw_values.raw_quantity,
-        raw_values.raw_discount,
-        raw_values.raw_profit
+        {%- for column in raw_columns %}
+            raw_values.raw_{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
 
     from later_lines
     left join raw_values

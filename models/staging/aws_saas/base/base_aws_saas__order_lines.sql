@@ -13,11 +13,7 @@
     keeps a fingerprint of its 19 raw values.
 -#}
 
-{%- set raw_columns = [
-    'row_id', 'order_id', 'order_date', 'date_key', 'contact_name', 'country',
-    'city', 'region', 'subregion', 'customer', 'customer_id', 'industry',
-    'segment', 'product', 'license', 'sales', 'quantity', 'discount', 'profit',
-] %}
+{%- set raw_columns = aws_saas_raw_columns() %}
 
 with
 

@@ -1,0 +1,12 @@
+{#-
+    aws_saas_raw_columns(): the 19 columns of the export, in its order, as the
+    source names them. One list for every model that fingerprints, packs or
+    unpacks a raw line, so the positions in `raw_values` cannot drift apart.
+-#}
+{% macro aws_saas_raw_columns() %}
+    {{ return([
+        'row_id', 'order_id', 'order_date', 'date_key', 'contact_name', 'country',
+        'city', 'region', 'subregion', 'customer', 'customer_id', 'industry',
+        'segment', 'product', 'license', 'sales', 'quantity', 'discount', 'profit',
+    ]) }}
+{% endmacro %}
