@@ -373,9 +373,12 @@ def exit_now(code: int) -> None:
     warehouse, logging flushes dbt.log); by then every file is written and
     every dbt thread has finished.
     """
-    sys.stdout.flush()
-    sys.stderr.flush()
     atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: as at a normal exit, nothing to do
+            pass
     os._exit(code)
 
 
