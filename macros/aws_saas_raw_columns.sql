@@ -1,12 +1,14 @@
 {#-
     aws_saas_raw_columns(): the 19 columns of the export, in its order, as the
-    source names them. One list for every model that fingerprints, packs or
-    unpacks a raw line, so the positions in `raw_values` cannot drift apart.
+    source names them (`Row ID` -> `row_id`; the header list is
+    aws_saas_required_columns() in check_aws_saas_input.sql). One list for every
+    model that fingerprints, packs or unpacks a raw line, so the positions in
+    `raw_values` cannot drift apart.
 -#}
 {% macro aws_saas_raw_columns() %}
-    {{ return([
-        'row_id', 'order_id', 'order_date', 'date_key', 'contact_name', 'country',
-        'city', 'region', 'subregion', 'customer', 'customer_id', 'industry',
-        'segment', 'product', 'license', 'sales', 'quantity', 'discount', 'profit',
-    ]) }}
+    {%- set columns = [] -%}
+    {%- for header in aws_saas_required_columns() -%}
+        {%- do columns.append(header | lower | replace(' ', '_')) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
 {% endmacro %}
