@@ -676,7 +676,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="where each run's warehouse, target and exports live, deleted after (default: the temp dir)")
     parser.add_argument("--only", default=",".join(CONTENDERS),
                         help=f"comma-separated contenders (default {','.join(CONTENDERS)})")
-    parser.add_argument("--memory-limit", default="2.5GB", help="DuckDB memory limit of the builds and the floor (default 2.5GB, the profile's)")
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory limit of the builds and the floor (default 3GB, the profile's)")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB/dbt threads of the builds and the floor (default 2)")
     parser.add_argument("--timeout", type=float, default=4 * 3600, help="seconds before a run is killed (default 4 h)")
     parser.add_argument("--keep-work", action="store_true", help="keep the work folders (for debugging)")

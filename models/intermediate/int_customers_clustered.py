@@ -22,6 +22,9 @@ from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 FEATURES = ["z_length_days", "z_recency_days", "z_frequency", "z_monetary"]
+INPUT_COLUMNS = ", ".join(
+    ["customer_id", "as_of_date", *FEATURES, "length_days", "recency_days", "frequency", "cast(monetary as double) as monetary"]
+)
 N_INIT = 10  # as in customer_cluster_quality
 SCHEMA = [
     ("snapshot_name", "varchar"),
@@ -47,6 +50,10 @@ def typed(session, frame, schema):
     return session.from_df(frame[[column for column, _ in schema]]).project(casts)
 
 
+def sql_string(value):
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def cluster_labels(k):
     """Labels of clusters ranked 1..k by mean monetary, highest first."""
     if k == 1:
@@ -59,16 +66,26 @@ def model(dbt, session):
     random_state = int(dbt.config.meta_get("cluster_random_state"))
     sample_size = int(dbt.config.meta_get("cluster_sample_size"))
 
-    features = dbt.ref("int_customer_cluster_features").df()
-    quality = dbt.ref("customer_cluster_quality").df()
-    chosen = quality[quality["is_chosen"]].set_index("snapshot_name")["k"]
+    # Only the columns used, one snapshot at a time, numbers as numbers: with
+    # 1,000,000 customers the whole table as pandas objects held about 1 GB
+    # beside DuckDB's own memory.
+    features = dbt.ref("int_customer_cluster_features")
+    quality = dbt.ref("customer_cluster_quality").filter("is_chosen").project("snapshot_name, k").df()
+    chosen = {str(snapshot): int(k) for snapshot, k in zip(quality["snapshot_name"], quality["k"])}
+    snapshots = sorted(chosen)
+    labels = sorted({label for k in chosen.values() for label in cluster_labels(k)})
 
     results = []
-    for snapshot, customers in features.groupby("snapshot_name", sort=True):
-        if snapshot not in chosen.index:
+    for snapshot in snapshots:
+        k = chosen[snapshot]
+        customers = (
+            features.filter("snapshot_name = " + sql_string(snapshot))
+            .project(INPUT_COLUMNS)
+            .order("customer_id")
+            .df()
+        )
+        if customers.empty:
             continue
-        k = int(chosen[snapshot])
-        customers = customers.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
         matrix = customers[FEATURES].to_numpy(dtype=float)
         with threadpool_limits(limits=1):
             fit = KMeans(n_clusters=k, random_state=random_state, n_init=N_INIT).fit(matrix)
@@ -79,29 +96,30 @@ def model(dbt, session):
                 random_state=random_state,
             )
 
-        customers["monetary"] = customers["monetary"].astype(float)
-        customers["kmeans_label"] = fit.labels_
         profile = (
-            customers.groupby("kmeans_label")
-            .agg(cluster_customers=("customer_id", "size"), cluster_mean_monetary=("monetary", "mean"))
+            pd.DataFrame({"kmeans_label": fit.labels_, "monetary": customers["monetary"].to_numpy()})
+            .groupby("kmeans_label")
+            .agg(cluster_customers=("monetary", "size"), cluster_mean_monetary=("monetary", "mean"))
             .reset_index()
             .sort_values(["cluster_mean_monetary", "kmeans_label"], ascending=[False, True], kind="mergesort")
             .reset_index(drop=True)
         )
         profile["cluster_id"] = profile.index + 1
         profile["cluster_label"] = cluster_labels(k)[: len(profile)]
-        clustered = customers.merge(profile, on="kmeans_label", how="inner", validate="many_to_one")
+        by_label = profile.set_index("kmeans_label").reindex(range(k))  # k-means labels 0..k-1
 
-        centroids = fit.cluster_centers_[clustered["kmeans_label"].to_numpy()]
-        clustered["distance_to_centroid"] = ((matrix - centroids) ** 2).sum(axis=1) ** 0.5
-        clustered["cluster_count"] = k
-        clustered["silhouette"] = float(silhouette)
-        clustered["as_of_date"] = pd.to_datetime(clustered["as_of_date"]).dt.date
-        results.append(clustered)
+        customers = customers.drop(columns=FEATURES)
+        customers.insert(0, "snapshot_name", pd.Categorical.from_codes([snapshots.index(snapshot)] * len(customers), snapshots))
+        for column in ("cluster_id", "cluster_customers", "cluster_mean_monetary"):
+            customers[column] = by_label[column].to_numpy()[fit.labels_]
+        customers["cluster_label"] = pd.Categorical(by_label["cluster_label"].to_numpy()[fit.labels_], categories=labels)
+        customers["distance_to_centroid"] = ((matrix - fit.cluster_centers_[fit.labels_]) ** 2).sum(axis=1) ** 0.5
+        customers["cluster_count"] = k
+        customers["silhouette"] = float(silhouette)
+        customers["as_of_date"] = pd.to_datetime(customers["as_of_date"]).dt.date
+        results.append(customers)
 
     columns = [column for column, _ in SCHEMA]
     if not results:
         return typed(session, pd.DataFrame(columns=columns), SCHEMA)
-    clustered = pd.concat(results, ignore_index=True)[columns]
-    clustered = clustered.sort_values(["snapshot_name", "customer_id"], kind="mergesort").reset_index(drop=True)
-    return typed(session, clustered, SCHEMA)
+    return typed(session, pd.concat(results, ignore_index=True)[columns], SCHEMA)

@@ -86,10 +86,18 @@ def model(dbt, session):
     if fixed_k is not None and fixed_k < 2:
         raise ValueError(f"cluster_count must be at least 2, got {fixed_k}")
 
-    features = dbt.ref("int_customer_cluster_features").df()
+    # Only the columns the search uses, one snapshot at a time (1,000,000
+    # customers as a whole pandas table held about 1 GB beside DuckDB's memory).
+    features = dbt.ref("int_customer_cluster_features")
+    snapshots = sorted(str(name) for name in features.project("snapshot_name").distinct().df()["snapshot_name"])
     results = []
-    for snapshot, customers in features.groupby("snapshot_name", sort=True):
-        customers = customers.sort_values("customer_id", kind="mergesort")
+    for snapshot in snapshots:
+        customers = (
+            features.filter("snapshot_name = '" + snapshot.replace("'", "''") + "'")
+            .project(", ".join(["customer_id", "as_of_date", *FEATURES]))
+            .order("customer_id")
+            .df()
+        )
         rows = pd.DataFrame(
             search(customers[FEATURES].to_numpy(dtype=float), random_state, sample_size, fixed_k),
             columns=["k", "silhouette", "inertia", "silhouette_sample_size"],
