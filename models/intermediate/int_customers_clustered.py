@@ -17,6 +17,7 @@ thread team spent most of its time waiting at barriers.
 """
 
 import pandas as pd
+from sklearn import config_context
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
@@ -87,7 +88,8 @@ def model(dbt, session):
         if customers.empty:
             continue
         matrix = customers[FEATURES].to_numpy(dtype=float)
-        with threadpool_limits(limits=1):
+        # working_memory: the silhouette's distance matrix in chunks of 64 MB, not 1 GB
+        with threadpool_limits(limits=1), config_context(working_memory=64):
             fit = KMeans(n_clusters=k, random_state=random_state, n_init=N_INIT).fit(matrix)
             silhouette = silhouette_score(
                 matrix,
@@ -117,9 +119,11 @@ def model(dbt, session):
         customers["cluster_count"] = k
         customers["silhouette"] = float(silhouette)
         customers["as_of_date"] = pd.to_datetime(customers["as_of_date"]).dt.date
-        results.append(customers)
+        results.append(typed(session, customers, SCHEMA))  # no pandas concat: a copy of every row
 
-    columns = [column for column, _ in SCHEMA]
     if not results:
-        return typed(session, pd.DataFrame(columns=columns), SCHEMA)
-    return typed(session, pd.concat(results, ignore_index=True)[columns], SCHEMA)
+        return typed(session, pd.DataFrame(columns=[column for column, _ in SCHEMA]), SCHEMA)
+    clustered = results[0]
+    for snapshot_clusters in results[1:]:
+        clustered = clustered.union(snapshot_clusters)  # UNION ALL
+    return clustered

@@ -20,6 +20,7 @@ barriers (2.4 s instead of 0.3 s for the sample's search).
 
 import numpy as np
 import pandas as pd
+from sklearn import config_context
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
@@ -66,7 +67,8 @@ def search(features, random_state, sample_size, fixed_k):
         features = features[rows_used]
     candidates = sorted(set(K_CANDIDATES) | ({fixed_k} if fixed_k else set()))
     rows = []
-    with threadpool_limits(limits=1):
+    # working_memory: the silhouette's distance matrix in chunks of 64 MB, not 1 GB
+    with threadpool_limits(limits=1), config_context(working_memory=64):
         for k in candidates:
             if k >= len(features):  # the silhouette needs 2 <= k <= customers - 1
                 continue
