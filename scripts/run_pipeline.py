@@ -32,6 +32,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import engines
 import report
 import run_summary
 
@@ -309,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     staging_dir = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
     try:
         input_path = resolve_input(args.input)
+        engine = engines.target_type(args.target)
         variables = dbt_vars(args, input_path)
         check_output_dir(output_dir)
         warehouse = warehouse_path()
@@ -318,14 +320,19 @@ def main(argv: list[str] | None = None) -> int:
         os.chdir(PROJECT_DIR)  # the profile's relative warehouse path is the project's
         # The export folder goes by environment, not --vars: vars that differ
         # from the last run make dbt re-parse the whole project (seconds).
-        os.environ["CUSTOMER_VALUE_EXPORT_DIR"] = str(staging_dir)
+        if engine == "postgres":
+            engines.load_postgres(input_path)
+        if engine == "duckdb":
+            os.environ["CUSTOMER_VALUE_EXPORT_DIR"] = str(staging_dir)
         result, failures = run_dbt(dbt_command(["build"], args, variables))
-        del os.environ["CUSTOMER_VALUE_EXPORT_DIR"]
+        os.environ.pop("CUSTOMER_VALUE_EXPORT_DIR", None)
         if failures:
             print(f"dbt build failed ({len(failures)} failing nodes):", file=sys.stderr)
             for line in failures:
                 print(f"  {line}", file=sys.stderr)
             return 1
+        if engine != "duckdb":
+            engines.export_marts(engine, built_marts(result.result.results), staging_dir)
         if args.docs:
             # Without CUSTOMER_VALUE_EXPORT_DIR: docs generate runs the on-run-end hook, which would export again.
             docs, _ = run_dbt(dbt_command(["docs", "generate", "--static"], args, variables))
@@ -347,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         (staging_dir / "run_summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
         report.write_report(staging_dir, staging_dir / "report.html", summary)
         publish(staging_dir, output_dir)
-    except UsageError as error:
+    except (UsageError, engines.InputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     finally:
@@ -360,6 +367,19 @@ def main(argv: list[str] | None = None) -> int:
         + (", dbt_docs.html" if args.docs else "")
     )
     return 0
+
+
+def built_marts(node_results) -> list:
+    """The mart models this build created, for exports off DuckDB."""
+    from dbt.artifacts.schemas.results import RunStatus
+    from dbt.node_types import NodeType
+
+    return [
+        node_result.node for node_result in node_results
+        if node_result.node.resource_type == NodeType.Model
+        and node_result.node.original_file_path.startswith("models/marts/")
+        and node_result.status == RunStatus.Success
+    ]
 
 
 def project_vars() -> dict:

@@ -21,7 +21,8 @@
     {%- set partitions = _as_column_list(partition_by) -%}
     {%- set over_partition = ('partition by ' ~ (partitions | join(', ')) ~ ' ') if partitions else '' -%}
     {%- set double = type_double() -%}
-    round(100 * (
+    {%- set weighted -%}
+    100 * (
         cast({{ var('clv_weight_monetary') }} as {{ double }})
         * percent_rank() over ({{ over_partition }}order by {{ monetary }} asc)
         + cast({{ var('clv_weight_length') }} as {{ double }})
@@ -30,7 +31,9 @@
         * percent_rank() over ({{ over_partition }}order by {{ frequency }} asc)
         + cast({{ var('clv_weight_recency') }} as {{ double }})
         * percent_rank() over ({{ over_partition }}order by {{ recency }} desc)
-    ), 4)
+    )
+    {%- endset %}
+    {{ round_double(weighted, 4) }}
 {%- endmacro %}
 
 {#-

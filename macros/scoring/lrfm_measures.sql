@@ -40,8 +40,8 @@
     total_profit='total_profit',
     total_sales='total_sales'
 ) -%}
-    {{ dbt.datediff(first_order_date, last_order_date, 'day') }} as length_days,
-    {{ dbt.datediff(last_order_date, as_of_date, 'day') }} as recency_days,
+    {{ days_between(first_order_date, last_order_date) }} as length_days,
+    {{ days_between(last_order_date, as_of_date) }} as recency_days,
     {{ frequency }} as frequency,
     {{ lrfm_monetary_column(total_profit, total_sales) }} as monetary
 {%- endmacro %}

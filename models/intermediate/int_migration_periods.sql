@@ -65,14 +65,14 @@ periods as (
         period_numbers.period_offset,
         bounds.analysis_date,
         cast(
-            {{ dbt.dateadd(grain, 'period_numbers.period_offset', 'bounds.first_period_start_date') }} as date
+            {{ dateadd_periods(grain, 'period_numbers.period_offset', 'bounds.first_period_start_date') }} as date
         ) as period_start_date
 
     from bounds
     inner join period_numbers
         on
             period_numbers.period_offset
-            <= {{ dbt.datediff('bounds.first_period_start_date', 'bounds.last_period_start_date', grain) }}
+            <= {{ periods_between('bounds.first_period_start_date', 'bounds.last_period_start_date', grain) }}
 
 ),
 
@@ -82,7 +82,7 @@ period_ends as (
         period_offset,
         period_start_date,
         analysis_date,
-        cast({{ dbt.dateadd(grain, 1, 'period_start_date') }} as date) as next_period_start_date
+        cast({{ dateadd_periods(grain, 1, 'period_start_date') }} as date) as next_period_start_date
 
     from periods
 

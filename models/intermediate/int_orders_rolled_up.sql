@@ -96,7 +96,7 @@ final as (
         orders.total_profit,
         orders.total_line_discount,
         order_date_gaps.previous_order_date,
-        {{ dbt.datediff('order_date_gaps.previous_order_date', 'orders.order_date', 'day') }}
+        {{ days_between('order_date_gaps.previous_order_date', 'orders.order_date') }}
             as days_since_previous_order
 
     from orders

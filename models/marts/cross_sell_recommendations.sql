@@ -187,6 +187,7 @@ final as (
                     'industry',
                     "' peers buy it'",
                 ]) }}
+            {#- the average goes through a 2-decimal number: a double's text form differs per engine #}
             else {{ dbt.concat([
                 "'Bought by '",
                 'cast(peer_adopters as ' ~ dbt.type_string() ~ ')',
@@ -195,7 +196,7 @@ final as (
                 "' '",
                 'industry',
                 "' peers, avg profit '",
-                'cast(round(avg_profit_per_adopter, 2) as ' ~ dbt.type_string() ~ ')',
+                'cast(cast(avg_profit_per_adopter as decimal(18, 2)) as ' ~ dbt.type_string() ~ ')',
                 "' per adopter'",
             ]) }}
         end as reason,

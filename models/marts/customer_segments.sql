@@ -44,7 +44,7 @@ clv_inputs as (
             cast({{ var('annual_retention_rate') }} as {{ type_double() }}) as annual_retention_rate,
         {%- endif %}
         greatest(
-            {{ dbt.datediff('lrfm_scored.first_order_date', 'lrfm_scored.analysis_date', 'day') }},
+            {{ days_between('lrfm_scored.first_order_date', 'lrfm_scored.analysis_date') }},
             30
         ) / 365.25 as tenure_years
 

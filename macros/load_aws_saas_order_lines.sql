@@ -1,0 +1,109 @@
+{#-
+    on-run-start: make the source `raw.aws_saas_order_lines` read the input
+    (`input_path` var) where it lies, on engines that read files themselves.
+
+    DuckDB needs nothing (the source reads the file, _aws_saas__sources.yml);
+    PostgreSQL cannot read the user's files, so the runner streams the lines in
+    with COPY before the build (scripts/engines.py). On Spark, two objects:
+
+    - `raw.aws_saas_order_lines_file`, an external table over the path (CSV or
+      Parquet, a file or a glob): dropping it never touches the files;
+    - the view `raw.aws_saas_order_lines`: the 19 columns as text under the
+      source's names (headers matched as on DuckDB: case-insensitive, with a
+      space, an underscore or nothing between words), the file of each line and
+      its position in the input (file by file in name order, then the line's
+      place in its file), as the DuckDB target numbers them.
+
+    A header that lacks a required column stops the run with one line naming the
+    file and the column.
+-#}
+{% macro load_aws_saas_order_lines() %}
+    {{ return(adapter.dispatch('load_aws_saas_order_lines', 'customer_value')()) }}
+{% endmacro %}
+
+{% macro default__load_aws_saas_order_lines() %}
+    select 1
+{% endmacro %}
+
+{% macro spark__load_aws_saas_order_lines() %}
+    {%- if execute -%}
+        {%- set path = var('input_path') -%}
+        {%- set quoted_path = "'" ~ (path | replace("\\", "\\\\") | replace("'", "\\'")) ~ "'" -%}
+        {%- set prefix = "Input file '" ~ path ~ "': " -%}
+        {%- if path.lower().endswith('.parquet') -%}
+            {%- set file_format = "parquet" -%}
+            {%- set options = "path " ~ quoted_path -%}
+        {%- else -%}
+            {%- set file_format = "csv" -%}
+            {#- RFC 4180 quoting (a quote inside a field is doubled), fields that span lines,
+                every value as text. -#}
+            {%- set options = "path " ~ quoted_path
+                ~ ", header 'true', inferSchema 'false', quote '\"', escape '\"', multiLine 'true'"
+                ~ ", mode 'PERMISSIVE', encoding 'UTF-8'" -%}
+        {%- endif -%}
+
+        {%- do run_query("create schema if not exists raw") -%}
+        {%- do run_query("drop view if exists raw.aws_saas_order_lines") -%}
+        {%- do run_query("drop table if exists raw.aws_saas_order_lines_file") -%}
+        {%- do run_query(
+            "create table raw.aws_saas_order_lines_file using " ~ file_format ~ " options (" ~ options ~ ")"
+        ) -%}
+
+        {%- set found = run_query("select * from raw.aws_saas_order_lines_file limit 0").column_names -%}
+        {%- set by_name = {} -%}
+        {%- for column in found -%}
+            {%- do by_name.update({
+                column | replace('\ufeff', '') | lower | replace(' ', '') | replace('_', ''): column
+            }) -%}
+        {%- endfor -%}
+        {%- set selected = [] -%}
+        {%- for header in aws_saas_required_columns() -%}
+            {%- set key = header | lower | replace(' ', '') -%}
+            {%- if key not in by_name -%}
+                {{ exceptions.raise_compiler_error(
+                    prefix ~ "required column '" ~ header ~ "' is missing (found: " ~ (found | join(', ')) ~ ")"
+                ) }}
+            {%- endif -%}
+            {%- do selected.append(
+                "cast(`" ~ by_name[key] ~ "` as string) as " ~ (header | lower | replace(' ', '_'))
+            ) -%}
+        {%- endfor -%}
+
+        {%- set view_sql -%}
+            create view raw.aws_saas_order_lines as
+            with lines as (
+                select
+                    {{ selected | join(',\n                    ') }},
+                    regexp_replace(url_decode(input_file_name()), '^file:(//)?', '') as source_file,
+                    monotonically_increasing_id() as read_order
+                from raw.aws_saas_order_lines_file
+            ),
+            numbered_in_file as (
+                select
+                    *,
+                    row_number() over (partition by source_file order by read_order) as file_line_number
+                from lines
+            ),
+            file_offsets as (
+                select
+                    source_file,
+                    coalesce(sum(count(*)) over (
+                        order by source_file rows between unbounded preceding and 1 preceding
+                    ), 0) as lines_before
+                from lines
+                group by source_file
+            )
+            select
+                {%- for column in aws_saas_raw_columns() %}
+                numbered_in_file.{{ column }},
+                {%- endfor %}
+                numbered_in_file.source_file,
+                file_offsets.lines_before + numbered_in_file.file_line_number as source_line_number
+            from numbered_in_file
+            inner join file_offsets
+                on numbered_in_file.source_file = file_offsets.source_file
+        {%- endset -%}
+        {%- do run_query(view_sql) -%}
+    {%- endif -%}
+    select 1
+{% endmacro %}

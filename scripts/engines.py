@@ -1,0 +1,232 @@
+"""What the runner does on a target other than DuckDB: load the raw lines before
+the build, and read the marts back for the export after it.
+
+On DuckDB neither is needed: the source reads the export where it lies and the
+on-run-end hook (macros/export_marts.sql) writes the files. Elsewhere (SPEC §11):
+
+- PostgreSQL cannot read the user's files, so every raw line is streamed into
+  `raw.aws_saas_order_lines` with COPY, as text, with its file and position. The
+  lines are read by DuckDB, with the same reader the DuckDB source uses, so the
+  three engines see the same fields.
+- Spark reads the files where they lie: the on-run-start hook puts a table over
+  the path (macros/load_aws_saas_order_lines.sql); nothing is loaded here.
+- Exports: each mart is read from the engine (PostgreSQL: COPY TO STDOUT; Spark:
+  the dbt session's DataFrame as Arrow) into an in-memory DuckDB, cast to the
+  contract's column types, and written with the same statements as on DuckDB, so
+  the files have the same schema and formatting on every engine.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# The export's header, in its order (as macros/check_aws_saas_input.sql lists it).
+REQUIRED_COLUMNS = [
+    "Row ID", "Order ID", "Order Date", "Date Key", "Contact Name", "Country", "City",
+    "Region", "Subregion", "Customer", "Customer ID", "Industry", "Segment", "Product",
+    "License", "Sales", "Quantity", "Discount", "Profit",
+]
+RAW_SCHEMA, RAW_TABLE = "raw", "aws_saas_order_lines"
+
+
+class InputError(Exception):
+    """The input cannot be read: one line naming the file and the problem."""
+
+
+def target_type(target: str | None) -> str:
+    """The adapter type of a target of this project's profile (default: its default target)."""
+    import yaml  # shipped with dbt-core
+
+    profiles_dir = Path(os.environ.get("DBT_PROFILES_DIR", PROJECT_DIR))
+    with open(profiles_dir / "profiles.yml", encoding="utf-8") as handle:
+        profile = yaml.safe_load(handle)["customer_value"]
+    name = target or profile.get("target", "duckdb")
+    output = (profile.get("outputs") or {}).get(name)
+    if output is None:
+        raise InputError(f"--target '{name}' is not a target of profiles.yml "
+                         f"(targets: {', '.join(profile.get('outputs') or {})})")
+    return str(output["type"])
+
+
+# ---------------------------------------------------------------- reading input
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _reader(path: str) -> str:
+    if path.lower().endswith(".parquet"):
+        return f"read_parquet({_quoted(path)}, union_by_name = true, filename = true)"
+    return (f"read_csv({_quoted(path)}, header = true, all_varchar = true, union_by_name = true,"
+            " filename = true, null_padding = true)")
+
+
+def raw_column_name(header: str) -> str:
+    """`Row ID` -> `row_id`, as the source names the columns."""
+    return header.lower().replace(" ", "_")
+
+
+def raw_lines_select(path: str) -> str:
+    """Every line of the input as 19 text columns and its file, in file order.
+
+    The same column matching as the DuckDB source (_aws_saas__sources.yml):
+    case-insensitive, a space or an underscore, or nothing, between words.
+    """
+    columns = [
+        f"columns('(?i)^{header.lower().replace(' ', '.?')}$')::varchar as {raw_column_name(header)}"
+        for header in REQUIRED_COLUMNS
+    ]
+    return f"select {', '.join(columns)}, filename as source_file from {_reader(path)}"
+
+
+def check_input(con, path: str) -> None:
+    """The checks the DuckDB on-run-start hook makes, for engines that load first."""
+    prefix = f"Input file '{path}': "
+    empty = con.execute(f"select filename from read_blob({_quoted(path)}) where size = 0 order by 1").fetchall()
+    if empty:
+        raise InputError(prefix + f"file is empty ({empty[0][0]})")
+    try:
+        found = [row[0] for row in con.execute(f"describe select * from {_reader(path)}").fetchall()]
+    except Exception as error:  # duckdb raises its own error classes
+        raise InputError(prefix + str(error).strip().splitlines()[0]) from None
+    normalized = {name.lower().replace(" ", "").replace("_", "") for name in found}
+    for required in REQUIRED_COLUMNS:
+        if required.lower().replace(" ", "") not in normalized:
+            shown = ", ".join(name for name in found if name != "filename")
+            raise InputError(prefix + f"required column '{required}' is missing (found: {shown})")
+    if not con.execute(f"select 1 from {_reader(path)} limit 1").fetchall():
+        raise InputError(prefix + "file has a header but no order lines")
+
+
+def load_postgres(path: str, connection_settings: dict | None = None) -> int:
+    """Replace raw.aws_saas_order_lines with every line of `path`; returns the line count.
+
+    DuckDB writes the lines, numbered in file order, to a temporary CSV file that
+    is streamed to the server with COPY FROM STDIN, in one transaction: a failed
+    load leaves the previous table as it was.
+    """
+    import duckdb
+    import psycopg2
+
+    raw_columns = [raw_column_name(header) for header in REQUIRED_COLUMNS]
+    with tempfile.TemporaryDirectory(prefix="customer_value_load_") as work_dir:
+        con = duckdb.connect(str(Path(work_dir) / "load.duckdb"))
+        try:
+            check_input(con, path)
+            # Written to a table first: DuckDB keeps insertion order, so rowid + 1
+            # is the line's position, as on the DuckDB target (macros/line_numbers.sql).
+            con.execute(f"create table lines as {raw_lines_select(path)}")
+            csv_path = Path(work_dir) / "lines.csv"
+            con.execute(
+                f"copy (select *, rowid + 1 as source_line_number from lines order by rowid)"
+                f" to {_quoted(str(csv_path))} (format csv, header true)"
+            )
+            line_count = con.execute("select count(*) from lines").fetchone()[0]
+        finally:
+            con.close()
+
+        columns_ddl = ", ".join(f"{name} text" for name in raw_columns + ["source_file"])
+        with psycopg2.connect(**(connection_settings or postgres_settings())) as pg:
+            with pg.cursor() as cursor, open(csv_path, encoding="utf-8") as lines:
+                cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
+                cursor.execute(f"drop table if exists {RAW_SCHEMA}.{RAW_TABLE} cascade")
+                cursor.execute(
+                    f"create table {RAW_SCHEMA}.{RAW_TABLE} ({columns_ddl}, source_line_number bigint)"
+                )
+                cursor.copy_expert(
+                    f"copy {RAW_SCHEMA}.{RAW_TABLE} from stdin with (format csv, header true)", lines
+                )
+        pg.close()
+    return line_count
+
+
+def postgres_settings() -> dict:
+    """psycopg2 connection settings from the profile's environment variables."""
+    env = os.environ.get
+    return {
+        "host": env("CUSTOMER_VALUE_PG_HOST", "127.0.0.1"),
+        "port": int(env("CUSTOMER_VALUE_PG_PORT", "5432")),
+        "user": env("CUSTOMER_VALUE_PG_USER", "postgres"),
+        "password": env("CUSTOMER_VALUE_PG_PASSWORD", ""),
+        "dbname": env("CUSTOMER_VALUE_PG_DATABASE", "customer_value"),
+    }
+
+
+# ---------------------------------------------------------------- exports
+
+def export_marts(engine: str, marts: list, export_dir: Path) -> None:
+    """Write every built mart (dbt nodes) as Parquet and CSV into `export_dir`.
+
+    Also `_input_lines.json`, the clean and rejected line counts for the run summary,
+    as the DuckDB hook does.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        fetch = _fetch_postgres if engine == "postgres" else _fetch_spark
+        for node in sorted(marts, key=lambda node: node.name):
+            columns = [(name, column.data_type) for name, column in node.columns.items()]
+            fetch(con, f"{node.schema}.{node.alias}", columns, "fetched")
+            typed = ", ".join(f"cast({_ident(name)} as {data_type}) as {_ident(name)}" for name, data_type in columns)
+            con.execute(f"create or replace table mart as select {typed} from fetched")
+            write_mart(con, "mart", export_dir / node.name)
+        counts = "count(*) filter (where reject_reason is null) as clean_rows, count(reject_reason) as rejected_rows"
+        fetch(con, "staging.base_aws_saas__order_lines", [("reject_reason", "varchar")], "fetched",
+              select="reject_reason")
+        con.execute(
+            f"copy (select {counts} from fetched) to {_quoted(str(export_dir / '_input_lines.json'))} (format json)"
+        )
+    finally:
+        con.close()
+
+
+def write_mart(con, table: str, base_path: Path) -> None:
+    """The same files as macros/export_marts.sql: rows in a stable order; CSV cells
+    starting with =, +, - or @ get a leading quote (no spreadsheet formulas)."""
+    described = con.execute(f"describe {table}").fetchall()
+    csv_columns = [
+        f"case when regexp_matches({_ident(name)}, '^[=+\\-@]') then '''' || {_ident(name)} else {_ident(name)} end"
+        f" as {_ident(name)}" if data_type == "VARCHAR" else _ident(name)
+        for name, data_type, *_ in described
+    ]
+    con.execute(f"copy (select * from {table} order by all) to {_quoted(str(base_path) + '.parquet')} (format parquet)")
+    con.execute(
+        f"copy (select {', '.join(csv_columns)} from (select * from {table} order by all))"
+        f" to {_quoted(str(base_path) + '.csv')} (format csv, header true)"
+    )
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _fetch_postgres(con, relation: str, columns: list, into: str, select: str = "*") -> None:
+    import psycopg2
+
+    with tempfile.NamedTemporaryFile(prefix="customer_value_export_", suffix=".csv") as handle:
+        with psycopg2.connect(**postgres_settings()) as pg, pg.cursor() as cursor:
+            cursor.copy_expert(
+                f"copy (select {select} from {relation}) to stdout with (format csv, header true)", handle
+            )
+        pg.close()
+        handle.flush()
+        types = "{" + ", ".join(f"{_quoted(name)}: {_quoted(data_type)}" for name, data_type in columns) + "}"
+        con.execute(
+            f"create or replace table {into} as select * from read_csv({_quoted(handle.name)}, header = true,"
+            f" columns = {types}, allow_quoted_nulls = false, auto_detect = false, quote = '\"', escape = '\"')"
+        )
+
+
+def _fetch_spark(con, relation: str, columns: list, into: str, select: str = "*") -> None:
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.getActiveSession()
+    if spark is None:
+        raise InputError("exports from a Spark target need the profile's `method: session`")
+    arrow_table = spark.sql(f"select {select} from {relation}").toArrow()  # noqa: F841 (read by DuckDB below)
+    con.execute(f"create or replace table {into} as select * from arrow_table")
