@@ -16,12 +16,32 @@
 {% endmacro %}
 
 {% macro postgres__parse_order_date(column) %}
-    {#- to_date raises on an impossible day such as 2/30/2022; the shape checks keep other text out. -#}
+    {#- to_date and make_date raise on an impossible day such as 2/30/2022, so the
+        month and day are checked against the calendar first (nested cases keep
+        the order of the checks). -#}
+    {%- set month = "cast(split_part(" ~ column ~ ", '/', 1) as integer)" -%}
+    {%- set day = "cast(split_part(" ~ column ~ ", '/', 2) as integer)" -%}
+    {%- set year = "cast(split_part(" ~ column ~ ", '/', 3) as integer)" -%}
+    {%- set iso_year = "cast(split_part(" ~ column ~ ", '-', 1) as integer)" -%}
+    {%- set iso_month = "cast(split_part(" ~ column ~ ", '-', 2) as integer)" -%}
+    {%- set iso_day = "cast(split_part(" ~ column ~ ", '-', 3) as integer)" -%}
     case
-        when {{ column }} ~ '^\d{1,2}/\d{1,2}/\d{4}$' then to_date({{ column }}, 'MM/DD/YYYY')
-        when {{ column }} ~ '^\d{4}-\d{2}-\d{2}$' then to_date({{ column }}, 'YYYY-MM-DD')
+        when {{ column }} ~ '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$' then {{ _postgres_calendar_date(year, month, day) }}
+        when {{ column }} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then {{ _postgres_calendar_date(iso_year, iso_month, iso_day) }}
     end
 {% endmacro %}
+
+{% macro _postgres_calendar_date(year, month, day) -%}
+    case
+        when {{ year }} >= 1 and {{ month }} between 1 and 12 then
+            case
+                when {{ day }} between 1 and extract(day from (
+                    make_date({{ year }}, {{ month }}, 1) + interval '1 month' - interval '1 day'
+                ))
+                    then make_date({{ year }}, {{ month }}, {{ day }})
+            end
+    end
+{%- endmacro %}
 
 {% macro spark__parse_order_date(column) %}
     coalesce(

@@ -110,7 +110,6 @@ def load_postgres(path: str, connection_settings: dict | None = None) -> int:
     load leaves the previous table as it was.
     """
     import duckdb
-    import psycopg2
 
     raw_columns = [raw_column_name(header) for header in REQUIRED_COLUMNS]
     with tempfile.TemporaryDirectory(prefix="customer_value_load_") as work_dir:
@@ -130,7 +129,7 @@ def load_postgres(path: str, connection_settings: dict | None = None) -> int:
             con.close()
 
         columns_ddl = ", ".join(f"{name} text" for name in raw_columns + ["source_file"])
-        with psycopg2.connect(**(connection_settings or postgres_settings())) as pg:
+        with postgres_connection(connection_settings) as pg:
             with pg.cursor() as cursor, open(csv_path, encoding="utf-8") as lines:
                 cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
                 cursor.execute(f"drop table if exists {RAW_SCHEMA}.{RAW_TABLE} cascade")
@@ -142,6 +141,22 @@ def load_postgres(path: str, connection_settings: dict | None = None) -> int:
                 )
         pg.close()
     return line_count
+
+
+def postgres_connection(settings: dict | None = None):
+    """A psycopg2 connection, or one line saying which server could not be reached."""
+    import psycopg2
+
+    settings = settings or postgres_settings()
+    try:
+        return psycopg2.connect(**settings)
+    except psycopg2.OperationalError as error:
+        reason = " ".join(str(error).split()) or "connection refused"
+        raise InputError(
+            f"PostgreSQL at {settings['host']}:{settings['port']} (database {settings['dbname']}, user "
+            f"{settings['user']}): {reason}; set CUSTOMER_VALUE_PG_HOST, _PG_PORT, _PG_USER, _PG_PASSWORD, "
+            "_PG_DATABASE"
+        ) from None
 
 
 def postgres_settings() -> dict:
@@ -206,10 +221,8 @@ def _ident(name: str) -> str:
 
 
 def _fetch_postgres(con, relation: str, columns: list, into: str, select: str = "*") -> None:
-    import psycopg2
-
     with tempfile.NamedTemporaryFile(prefix="customer_value_export_", suffix=".csv") as handle:
-        with psycopg2.connect(**postgres_settings()) as pg, pg.cursor() as cursor:
+        with postgres_connection() as pg, pg.cursor() as cursor:
             cursor.copy_expert(
                 f"copy (select {select} from {relation}) to stdout with (format csv, header true)", handle
             )
@@ -222,11 +235,29 @@ def _fetch_postgres(con, relation: str, columns: list, into: str, select: str = 
         )
 
 
+def quiet_spark() -> None:
+    """Keep PySpark's own messages off the terminal: the runner reports dbt's errors.
+
+    PySpark logs every failed SQL statement with its Java stack as JSON on stderr
+    (logger SQLQueryContextLogger), and warns about the pandas version, which the
+    exports do not use (they read Arrow). Spark's JVM log goes to a file
+    (config/spark-log4j2.properties).
+    """
+    import logging
+    import warnings
+
+    from pyspark.logger import PySparkLogger
+
+    PySparkLogger.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark\..*")
+
+
 def _fetch_spark(con, relation: str, columns: list, into: str, select: str = "*") -> None:
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
-    spark = SparkSession.getActiveSession()
-    if spark is None:
+    if SparkContext._active_spark_context is None:  # dbt ran no statement in this process
         raise InputError("exports from a Spark target need the profile's `method: session`")
+    spark = SparkSession.builder.getOrCreate()  # the session dbt's statements ran in
     arrow_table = spark.sql(f"select {select} from {relation}").toArrow()  # noqa: F841 (read by DuckDB below)
     con.execute(f"create or replace table {into} as select * from arrow_table")

@@ -313,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         engine = engines.target_type(args.target)
         variables = dbt_vars(args, input_path)
         check_output_dir(output_dir)
-        warehouse = warehouse_path()
+        # One run at a time per warehouse: the DuckDB file, or the target's schemas elsewhere.
+        warehouse = warehouse_path() if engine == "duckdb" else warehouse_path().with_name(f"{engine}_target")
         lock = lock_warehouse(warehouse)  # noqa: F841 (held until the process ends)
         clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
@@ -322,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
         # from the last run make dbt re-parse the whole project (seconds).
         if engine == "postgres":
             engines.load_postgres(input_path)
+        if engine == "spark":
+            engines.quiet_spark()
         if engine == "duckdb":
             os.environ["CUSTOMER_VALUE_EXPORT_DIR"] = str(staging_dir)
         result, failures = run_dbt(dbt_command(["build"], args, variables))

@@ -40,6 +40,7 @@ def isolated_env(workspace: Path) -> dict[str, str]:
         DBT_LOG_PATH=str(workspace / "logs"),
         CUSTOMER_VALUE_DUCKDB_PATH=str(workspace / "warehouse.duckdb"),
         CUSTOMER_VALUE_TEMP_DIR=str(workspace / "tmp"),
+        CUSTOMER_VALUE_SPARK_DIR=str(workspace / "spark"),
     )
     return env
 

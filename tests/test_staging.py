@@ -33,6 +33,7 @@ BAD_LINES = {
     "date_key_mismatch": {"Date Key": "20221110"},
     "non_numeric_sales": {"Sales": "n/a"},
     "non_numeric_quantity": {"Quantity": "two"},
+    "non_integer_quantity": {"Quantity": "1.5"},
     "non_numeric_discount": {"Discount": "10%"},
     "non_numeric_profit": {"Profit": "abc"},
     "quantity_below_one": {"Quantity": "0"},

@@ -152,14 +152,15 @@ ranked as (
 
     select
         *,
-        row_number() over (
+        -- a bigint on every engine (Spark's row_number() is an int)
+        cast(row_number() over (
             partition by customer_id
             order by
                 case when is_up_sell then 0 else 1 end,
                 peer_adoption_rate desc nulls last,
                 avg_profit_per_adopter desc nulls last,
                 product asc
-        ) as recommendation_rank
+        ) as {{ dbt.type_bigint() }}) as recommendation_rank
 
     from eligible
 

@@ -43,10 +43,11 @@ clv_inputs as (
         {%- else %}
             cast({{ var('annual_retention_rate') }} as {{ type_double() }}) as annual_retention_rate,
         {%- endif %}
-        greatest(
+        -- a double before the division: Spark divides an integer by a decimal in decimals (6 places)
+        cast(greatest(
             {{ days_between('lrfm_scored.first_order_date', 'lrfm_scored.analysis_date') }},
             30
-        ) / 365.25 as tenure_years
+        ) as {{ type_double() }}) / 365.25 as tenure_years
 
     from lrfm_scored
     cross join retention

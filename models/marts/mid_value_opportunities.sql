@@ -22,7 +22,8 @@ ranked_customers as (
 
     select
         *,
-        rank() over (order by monetary desc) as profit_rank
+        -- a bigint on every engine (Spark's rank() is an int)
+        cast(rank() over (order by monetary desc) as {{ dbt.type_bigint() }}) as profit_rank
 
     from customers
 

@@ -47,14 +47,16 @@ typed as (
 
     select
         *,
-        {{ dbt.safe_cast('trim(row_id)', dbt.type_bigint()) }} as row_id_number,
+        {{ try_cast_number('trim(row_id)', dbt.type_bigint(), integer_only=true) }} as row_id_number,
         {{ parse_order_date('order_date_text') }} as order_date_parsed,
-        {{ dbt.safe_cast('trim(date_key)', dbt.type_int()) }} as date_key_number,
-        {{ dbt.safe_cast('customer_id_text', dbt.type_bigint()) }} as customer_id_number,
-        {{ dbt.safe_cast('trim(sales)', type_money()) }} as sales_amount,
-        {{ dbt.safe_cast('trim(quantity)', dbt.type_int()) }} as quantity_number,
-        {{ dbt.safe_cast('trim(discount)', type_money()) }} as discount_rate,
-        {{ dbt.safe_cast('trim(profit)', type_money()) }} as profit_amount
+        {{ try_cast_number('trim(date_key)', dbt.type_int(), integer_only=true) }} as date_key_number,
+        {{ try_cast_number('customer_id_text', dbt.type_bigint(), integer_only=true) }} as customer_id_number,
+        {{ try_cast_number('trim(sales)', type_money()) }} as sales_amount,
+        -- any number, to tell a non-integer quantity (1.5) from a non-numeric one
+        {{ try_cast_number('trim(quantity)', type_money()) }} as quantity_amount,
+        {{ try_cast_number('trim(quantity)', dbt.type_int(), integer_only=true) }} as quantity_number,
+        {{ try_cast_number('trim(discount)', type_money()) }} as discount_rate,
+        {{ try_cast_number('trim(profit)', type_money()) }} as profit_amount
 
     from trimmed
 
@@ -76,7 +78,8 @@ classified as (
                 or date_key_number != {{ date_key_of('order_date_parsed') }}
                 then 'date_key_mismatch'
             when sales_amount is null then 'non_numeric_sales'
-            when quantity_number is null then 'non_numeric_quantity'
+            when quantity_amount is null then 'non_numeric_quantity'
+            when quantity_number is null then 'non_integer_quantity'
             when discount_rate is null then 'non_numeric_discount'
             when profit_amount is null then 'non_numeric_profit'
             when quantity_number < 1 then 'quantity_below_one'

@@ -1,0 +1,156 @@
+"""The same project on PostgreSQL and on Spark (SPEC §11): the runner loads the raw
+lines, builds, tests and exports there, and every SQL mart equals DuckDB's cell by
+cell (tests/mart_comparison.py), on the sample, on a file with a bad line of every
+reject class, and with the quantile score method.
+
+A test skips when its engine is missing here (no PostgreSQL server at the profile's
+address, no pyspark or Java), unless REQUIRE_ENGINES is set: CI sets it and starts
+the server (.ci/run), so there a missing engine fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+
+import duckdb
+import pytest
+
+from conftest import PROJECT_DIR, run_pipeline_in
+from mart_comparison import mart_differences
+from test_staging import BAD_LINES, line, write_csv
+
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+import engines as runner_engines  # noqa: E402 (scripts/engines.py: the runner's PostgreSQL settings)
+
+ENGINES = ["postgres", "spark"]
+
+
+def engine_missing(engine: str) -> str | None:
+    """Why `engine` cannot run here, or None when it can."""
+    if engine == "postgres":
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            return "psycopg2 is not installed"
+        try:
+            runner_engines.postgres_connection().close()
+        except runner_engines.InputError as error:
+            return str(error)
+        return None
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "no Java runtime"
+    return None
+
+
+def require(engine: str) -> None:
+    reason = engine_missing(engine)
+    if reason is not None:
+        if os.environ.get("REQUIRE_ENGINES"):
+            pytest.fail(f"{engine} is required (REQUIRE_ENGINES) but missing: {reason}")
+        pytest.skip(f"{engine} is missing: {reason}")
+
+
+def bad_lines_file(path):
+    """Ten good lines, one bad line of every reject class, an impossible date,
+    a quantity written as a float, an exact copy and a repeated Row ID."""
+    rows = [line(i) for i in range(1, 11)]
+    for offset, changes in enumerate(BAD_LINES.values()):
+        rows.append(line(100 + offset, **changes))
+    rows.append(line(200, **{"Order Date": "2/30/2022", "Date Key": "20220230"}))
+    rows.append(line(201, Quantity="2.0e0"))
+    rows.append(line(202, Sales="0x10"))
+    rows.append(dict(rows[0]))
+    rows.append(line(2, Sales="999"))
+    return write_csv(path, rows)
+
+
+CASES = {
+    "sample": lambda tmp: (None, []),
+    "bad_lines": lambda tmp: (bad_lines_file(tmp / "bad_lines.csv"), ["--vars", "{max_reject_rate: 1}"]),
+    "quantile": lambda tmp: (None, ["--vars", "{score_method: quantile}"]),
+}
+
+
+@pytest.fixture(scope="module")
+def duckdb_runs(tmp_path_factory):
+    """The DuckDB run of each case, built once: the reference of the comparisons."""
+    runs = {}
+
+    def run(case: str):
+        if case not in runs:
+            workspace = tmp_path_factory.mktemp(f"duckdb_{case}")
+            input_path, args = CASES[case](workspace)
+            runs[case] = run_pipeline_in(workspace / "run", *args, input_path=input_path)
+            assert runs[case].returncode == 0, runs[case].stderr
+        return runs[case]
+
+    return run
+
+
+def summary(run) -> dict:
+    return json.loads((run.output_dir / "run_summary.json").read_text())
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_marts_on_the_engine_equal_duckdbs(engine, case, tmp_path, duckdb_runs):
+    require(engine)
+    reference = duckdb_runs(case)
+    input_path, args = CASES[case](tmp_path)
+
+    run = run_pipeline_in(tmp_path / "run", "--target", engine, *args, input_path=input_path)
+
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert mart_differences(reference.output_dir, run.output_dir) == []
+    # Nothing lost: raw = clean + rejected, with the same counts as on DuckDB.
+    lines, expected_lines = summary(run)["input"], summary(reference)["input"]
+    assert lines["rows"] == lines["clean_rows"] + lines["rejected_rows"]
+    assert (lines["rows"], lines["clean_rows"], lines["rejected_rows"]) == (
+        expected_lines["rows"], expected_lines["clean_rows"], expected_lines["rejected_rows"])
+    assert {path.name for path in run.output_dir.iterdir()} >= {"run_summary.json", "report.html"}
+    if engine == "postgres" and case == "bad_lines":
+        assert postgres_rejects() == duckdb_rejects(reference.warehouse)
+
+
+REJECTS_SQL = (
+    "select source_line_number, reject_reason, raw_row_id, raw_quantity, raw_sales"
+    " from staging.stg_aws_saas__rejected_order_lines order by 1"
+)
+
+
+def postgres_rejects() -> list[tuple]:
+    with runner_engines.postgres_connection() as pg, pg.cursor() as cursor:
+        cursor.execute(REJECTS_SQL)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def duckdb_rejects(warehouse) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(REJECTS_SQL).fetchall()
+
+
+def test_bad_lines_get_the_same_reasons_on_duckdb(duckdb_runs):
+    # The reference itself: every bad line rejected for its own reason.
+    rejects = {row[0]: row[1] for row in duckdb_rejects(duckdb_runs("bad_lines").warehouse)}
+    assert sorted(rejects.values()) == sorted([
+        *BAD_LINES, "unparseable_order_date", "non_integer_quantity", "non_numeric_sales",
+        "exact_duplicate_line", "duplicate_row_id",
+    ])
+    assert rejects[10 + len(BAD_LINES) + 2] == "non_integer_quantity"  # 2.0e0 is not an integer
+
+
+def test_postgres_unreachable_exits_2_with_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("CUSTOMER_VALUE_PG_PORT", "1")
+    run = run_pipeline_in(tmp_path / "run", "--target", "postgres")
+
+    assert run.returncode == 2
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert "PostgreSQL at 127.0.0.1:1" in run.stderr and "Traceback" not in run.stderr
