@@ -28,6 +28,11 @@
 {% macro spark__load_aws_saas_order_lines() %}
     {%- if execute -%}
         {%- set path = var('input_path') -%}
+        {%- if not path.startswith('/') and '://' not in path -%}
+            {#- Spark would resolve a relative path against its warehouse, not the
+                folder dbt runs in (the runner passes absolute paths). -#}
+            {%- set path = env_var('PWD', '.') ~ '/' ~ path -%}
+        {%- endif -%}
         {%- set quoted_path = "'" ~ (path | replace("\\", "\\\\") | replace("'", "\\'")) ~ "'" -%}
         {%- set prefix = "Input file '" ~ path ~ "': " -%}
         {%- if path.lower().endswith('.parquet') -%}

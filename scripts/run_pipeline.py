@@ -13,7 +13,10 @@ the previous exports, and exit with a code a scheduler can act on:
        (one line on stderr)
 
 Everything that computes something lives in the dbt project; the summary and the
-report are in scripts/run_summary.py and scripts/report.py.
+report are in scripts/run_summary.py and scripts/report.py. On a target other than
+DuckDB (`--target postgres|spark`), scripts/engines.py loads the raw lines before
+the build where the engine cannot read the files itself, and reads the marts back
+for the same exports after it.
 """
 
 from __future__ import annotations
