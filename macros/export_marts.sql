@@ -65,15 +65,18 @@
                     ) -%}
                 {%- endif -%}
             {%- endfor -%}
-            {%- set base_nodes = graph.nodes.values() | selectattr('name', 'equalto', 'base_aws_saas__order_lines') | list -%}
-            {%- set lines = adapter.get_relation(base_nodes[0].database, base_nodes[0].schema, base_nodes[0].alias)
-                if base_nodes else none -%}
-            {%- if lines is not none -%}
-                {#- For the run summary: raw lines = clean + rejected. -#}
+            {%- set staged = {} -%}
+            {%- for node in graph.nodes.values() -%}
+                {%- if node.name in ['stg_aws_saas__order_lines', 'stg_aws_saas__rejected_order_lines'] -%}
+                    {%- do staged.update({node.name: adapter.get_relation(node.database, node.schema, node.alias)}) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- if staged.values() | select('none') | list | length == 0 and staged | length == 2 -%}
+                {#- For the run summary: raw lines = clean + rejected (duplicates are rejected). -#}
                 {%- do run_query(
-                    "copy (select count(*) filter (where reject_reason is null) as clean_rows,"
-                    ~ " count(reject_reason) as rejected_rows from " ~ lines ~ ") to '"
-                    ~ export_dir ~ "/_input_lines.json' (format json)"
+                    "copy (select (select count(*) from " ~ staged['stg_aws_saas__order_lines'] ~ ") as clean_rows,"
+                    ~ " (select count(*) from " ~ staged['stg_aws_saas__rejected_order_lines'] ~ ") as rejected_rows)"
+                    ~ " to '" ~ export_dir ~ "/_input_lines.json' (format json)"
                 ) -%}
             {%- endif -%}
         {%- endif -%}

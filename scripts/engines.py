@@ -19,6 +19,7 @@ on-run-end hook (macros/export_marts.sql) writes the files. Elsewhere (SPEC §11
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -110,6 +111,7 @@ def load_postgres(path: str, connection_settings: dict | None = None) -> int:
     load leaves the previous table as it was.
     """
     import duckdb
+    import psycopg2
 
     raw_columns = [raw_column_name(header) for header in REQUIRED_COLUMNS]
     with tempfile.TemporaryDirectory(prefix="customer_value_load_") as work_dir:
@@ -129,8 +131,9 @@ def load_postgres(path: str, connection_settings: dict | None = None) -> int:
             con.close()
 
         columns_ddl = ", ".join(f"{name} text" for name in raw_columns + ["source_file"])
-        with postgres_connection(connection_settings) as pg:
-            with pg.cursor() as cursor, open(csv_path, encoding="utf-8") as lines:
+        pg = postgres_connection(connection_settings)
+        try:
+            with pg, pg.cursor() as cursor, open(csv_path, encoding="utf-8") as lines:
                 cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
                 cursor.execute(f"drop table if exists {RAW_SCHEMA}.{RAW_TABLE} cascade")
                 cursor.execute(
@@ -139,7 +142,15 @@ def load_postgres(path: str, connection_settings: dict | None = None) -> int:
                 cursor.copy_expert(
                     f"copy {RAW_SCHEMA}.{RAW_TABLE} from stdin with (format csv, header true)", lines
                 )
-        pg.close()
+        except psycopg2.DataError as error:
+            # e.g. a NUL byte, which PostgreSQL text cannot hold: say so rather than change the line
+            where = re.search(r"line (\d+)", str(error))
+            line = f" (line {int(where.group(1)) - 1} of the input)" if where else ""
+            raise InputError(
+                f"Input file '{path}': PostgreSQL cannot store a raw line{line}: {str(error).splitlines()[0]}"
+            ) from None
+        finally:
+            pg.close()
     return line_count
 
 
@@ -190,12 +201,11 @@ def export_marts(engine: str, marts: list, export_dir: Path) -> None:
             typed = ", ".join(f"cast({_ident(name)} as {data_type}) as {_ident(name)}" for name, data_type in columns)
             con.execute(f"create or replace table mart as select {typed} from fetched")
             write_mart(con, "mart", export_dir / node.name)
-        counts = "count(*) filter (where reject_reason is null) as clean_rows, count(reject_reason) as rejected_rows"
-        fetch(con, "staging.base_aws_saas__order_lines", [("reject_reason", "varchar")], "fetched",
-              select="reject_reason")
-        con.execute(
-            f"copy (select {counts} from fetched) to {_quoted(str(export_dir / '_input_lines.json'))} (format json)"
-        )
+        # For the run summary: raw lines = clean + rejected (duplicates are rejected).
+        counts = ("(select count(*) from staging.stg_aws_saas__order_lines) as clean_rows,"
+                  " (select count(*) from staging.stg_aws_saas__rejected_order_lines) as rejected_rows")
+        fetch(con, f"(select {counts}) as counts", [("clean_rows", "bigint"), ("rejected_rows", "bigint")], "fetched")
+        con.execute(f"copy (select * from fetched) to {_quoted(str(export_dir / '_input_lines.json'))} (format json)")
     finally:
         con.close()
 

@@ -156,3 +156,18 @@ def test_postgres_unreachable_exits_2_with_one_line(tmp_path, monkeypatch):
     assert run.returncode == 2
     assert len(run.stderr.strip().splitlines()) == 1, run.stderr
     assert "PostgreSQL at 127.0.0.1:1" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_nul_byte_postgres_cannot_store_exits_2_naming_the_line(tmp_path):
+    require("postgres")
+    rows = [line(i) for i in range(1, 6)]
+    rows[3]["Customer"] = "Chev\x00ron"
+    source = write_csv(tmp_path / "nul.csv", rows)
+
+    run = run_pipeline_in(tmp_path / "run", "--target", "postgres", input_path=source)
+
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        f"error: Input file '{source}': PostgreSQL cannot store a raw line (line 4 of the input): "
+        'invalid byte sequence for encoding "UTF8": 0x00'
+    ]
