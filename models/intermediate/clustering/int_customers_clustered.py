@@ -1,7 +1,7 @@
 """K-Means clusters: one row per snapshot x customer.
 
 For each snapshot of int_customer_cluster_features (`analysis_date`,
-`backtest_cutoff`), fit K-Means with the k chosen in customer_cluster_quality
+`backtest_cutoff`), fit K-Means with the k chosen in int_cluster_counts_evaluated
 (the same features, random state and initialisations as its search, so the fit
 is the one it measured), then rank the clusters by mean monetary, highest
 first: cluster_id 1 is the most valuable. Labels: `High-Value` for the first,
@@ -12,7 +12,7 @@ customer_clusters publishes the `analysis_date` snapshot; segment_backtest
 scores the `backtest_cutoff` one (the cluster with cluster_id 1 is "top").
 
 Fits and silhouettes run on one thread (OpenMP and BLAS), as in
-customer_cluster_quality: with dbt's other threads and DuckDB beside it, a
+int_cluster_counts_evaluated: with dbt's other threads and DuckDB beside it, a
 thread team spent most of its time waiting at barriers.
 """
 
@@ -26,7 +26,7 @@ FEATURES = ["z_length_days", "z_recency_days", "z_frequency", "z_monetary"]
 INPUT_COLUMNS = ", ".join(
     ["customer_id", "as_of_date", *FEATURES, "length_days", "recency_days", "frequency", "cast(monetary as double) as monetary"]
 )
-N_INIT = 10  # as in customer_cluster_quality
+N_INIT = 10  # as in int_cluster_counts_evaluated
 SCHEMA = [
     ("snapshot_name", "varchar"),
     ("as_of_date", "date"),
@@ -71,7 +71,7 @@ def model(dbt, session):
     # 1,000,000 customers, reading the whole tables into pandas peaked 0.6 GB
     # higher (beside DuckDB's own memory).
     features = dbt.ref("int_customer_cluster_features")
-    quality = dbt.ref("customer_cluster_quality").filter("is_chosen").project("snapshot_name, k").df()
+    quality = dbt.ref("int_cluster_counts_evaluated").filter("is_chosen").project("snapshot_name, k").df()
     chosen = {str(snapshot): int(k) for snapshot, k in zip(quality["snapshot_name"], quality["k"])}
     snapshots = sorted(chosen)
     labels = sorted({label for k in chosen.values() for label in cluster_labels(k)})

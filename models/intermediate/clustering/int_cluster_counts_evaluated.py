@@ -1,4 +1,4 @@
-"""K-Means model selection: one row per snapshot x k, the elbow data.
+"""K-Means model selection: one row per snapshot x k (a candidate cluster count), the elbow data.
 
 For every snapshot of int_customer_cluster_features (`analysis_date`: the
 shipped clusters; `backtest_cutoff`: the clusters the backtest scores) and every
@@ -7,7 +7,8 @@ standardised, log-scaled L, R, F, M, its inertia (within-cluster sum of squares)
 and its mean silhouette, both over all customers, or over one random sample of
 var `cluster_sample_size` customers when there are more (the fits too). The chosen k is
 var `cluster_count` when set, else the k with the highest silhouette (ties: the
-smaller k). int_customers_clustered fits the chosen k.
+smaller k). int_customers_clustered fits the chosen k; the mart
+customer_cluster_quality publishes this table.
 
 Deterministic: customers sorted by id, fixed random state (var
 `cluster_random_state`) and a fixed number of initialisations.
