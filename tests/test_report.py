@@ -24,7 +24,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 import report  # noqa: E402  (scripts/report.py)
 
-MARTS = sorted(p.stem for p in (PROJECT_DIR / "models" / "marts").glob("*.*") if p.suffix in (".sql", ".py"))
+MARTS = sorted(p.stem for p in (PROJECT_DIR / "models" / "marts").rglob("*.*") if p.suffix in (".sql", ".py"))
 CHARTS = ["segment-sizes", "top-customers", "lrfm-distribution", "segment-industry-heatmap"]
 SEGMENT_RGB = {name: tuple(int(code[i:i + 2], 16) for i in (1, 3, 5)) for name, code in report.SEGMENT_COLOURS.items()}
 
