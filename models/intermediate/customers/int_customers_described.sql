@@ -12,37 +12,22 @@
 
 with
 
-order_lines as (
+order_lines_in_scope as (
 
-    select * from {{ ref('stg_aws_saas__order_lines') }}
+    select
+        customer_id,
+        region,
+        subregion,
+        sales_segment,
+        sales
+
+    from {{ ref('int_order_lines_scoped') }}
 
 ),
 
 orders as (
 
     select * from {{ ref('int_orders_rolled_up') }}
-
-),
-
-analysis_dates as (
-
-    {{ resolve_analysis_date(ref('stg_aws_saas__order_lines')) }}
-
-),
-
-order_lines_in_scope as (
-
-    -- the same scope as int_orders_rolled_up: lines dated before the analysis date
-    select
-        order_lines.customer_id,
-        order_lines.region,
-        order_lines.subregion,
-        order_lines.sales_segment,
-        order_lines.sales
-
-    from order_lines
-    cross join analysis_dates
-    where order_lines.order_date < analysis_dates.analysis_date
 
 ),
 
@@ -67,7 +52,7 @@ lines_on_last_order_dates as (
         last_day_lines.customer_name,
         last_day_lines.industry
 
-    from {{ ref('stg_aws_saas__order_lines') }} as last_day_lines
+    from {{ ref('int_order_lines_scoped') }} as last_day_lines
     inner join last_order_dates
         on
             last_day_lines.customer_id = last_order_dates.customer_id

@@ -6,32 +6,17 @@
 
 with
 
-order_lines as (
-
-    select * from {{ ref('stg_aws_saas__order_lines') }}
-
-),
-
-analysis_dates as (
-
-    {{ resolve_analysis_date(ref('stg_aws_saas__order_lines')) }}
-
-),
-
 order_lines_in_scope as (
 
-    -- the same scope as int_orders_rolled_up: lines dated before the analysis date
     select
-        order_lines.customer_id,
-        order_lines.order_date,
-        order_lines.product,
-        order_lines.quantity,
-        order_lines.sales,
-        order_lines.profit
+        customer_id,
+        order_date,
+        product,
+        quantity,
+        sales,
+        profit
 
-    from order_lines
-    cross join analysis_dates
-    where order_lines.order_date < analysis_dates.analysis_date
+    from {{ ref('int_order_lines_scoped') }}
 
 ),
 

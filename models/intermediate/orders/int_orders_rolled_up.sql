@@ -10,32 +10,24 @@
 
 with
 
-order_lines as (
+order_lines_in_scope as (
 
-    select * from {{ ref('stg_aws_saas__order_lines') }}
+    select
+        order_id,
+        customer_id,
+        order_date,
+        quantity,
+        sales,
+        profit,
+        discount
+
+    from {{ ref('int_order_lines_scoped') }}
 
 ),
 
 analysis_dates as (
 
-    {{ resolve_analysis_date(ref('stg_aws_saas__order_lines')) }}
-
-),
-
-order_lines_in_scope as (
-
-    select
-        order_lines.order_id,
-        order_lines.customer_id,
-        order_lines.order_date,
-        order_lines.quantity,
-        order_lines.sales,
-        order_lines.profit,
-        order_lines.discount
-
-    from order_lines
-    cross join analysis_dates
-    where order_lines.order_date < analysis_dates.analysis_date
+    select * from {{ ref('int_analysis_dates_resolved') }}
 
 ),
 
