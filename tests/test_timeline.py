@@ -188,7 +188,7 @@ def test_backtest_on_a_crafted_data_set_gives_the_known_answer(tmp_path, run_pip
     # the cluster model: its "top" is cluster 1 of the clusters fitted at the cutoff
     top_cluster = set(query(
         run.warehouse,
-        "select customer_id - 1000 as customer from intermediate.int_customers_clustered "
+        "select customer_id - 1000 as customer from intermediate.int_customer_snapshots_clustered "
         "where snapshot_name = 'backtest_cutoff' and cluster_id = 1",
     )["customer"])
     assert 9 not in top_cluster

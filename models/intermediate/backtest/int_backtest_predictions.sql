@@ -25,7 +25,7 @@ customers as (
     customer_clusters as (
 
         -- K-Means clusters as of the cutoff: a Python model
-        select * from {{ ref('int_customers_clustered') }}
+        select * from {{ ref('int_customer_snapshots_clustered') }}
 
     ),
 {% endif %}

@@ -1,13 +1,13 @@
 """K-Means model selection: one row per snapshot x k (a candidate cluster count), the elbow data.
 
-For every snapshot of int_customer_cluster_features (`analysis_date`: the
+For every snapshot of int_customer_snapshots_standardized (`analysis_date`: the
 shipped clusters; `backtest_cutoff`: the clusters the backtest scores) and every
 k in 2..8 (and the fixed k, var `cluster_count`, when set): a K-Means fit on the
 standardised, log-scaled L, R, F, M, its inertia (within-cluster sum of squares)
 and its mean silhouette, both over all customers, or over one random sample of
 var `cluster_sample_size` customers when there are more (the fits too). The chosen k is
 var `cluster_count` when set, else the k with the highest silhouette (ties: the
-smaller k). int_customers_clustered fits the chosen k; the mart
+smaller k). int_customer_snapshots_clustered fits the chosen k; the mart
 customer_cluster_quality publishes this table.
 
 Deterministic: customers sorted by id, fixed random state (var
@@ -60,7 +60,7 @@ def search(features, random_state, sample_size, fixed_k):
     Above `sample_size` customers, every candidate is fitted and judged on the
     same random sample of `sample_size` of them (fixed random state): 7 fits on
     all of 100,000 customers took 12 s per snapshot, the sample takes a fraction.
-    The chosen k is then fitted on all customers in int_customers_clustered.
+    The chosen k is then fitted on all customers in int_customer_snapshots_clustered.
     """
     n_customers = len(features)
     if n_customers > sample_size:
@@ -91,7 +91,7 @@ def model(dbt, session):
 
     # Only the columns the search uses, one snapshot at a time: at 1,000,000
     # customers, reading the whole table into pandas peaked 0.7 GB higher.
-    features = dbt.ref("int_customer_cluster_features")
+    features = dbt.ref("int_customer_snapshots_standardized")
     snapshots = sorted(str(name) for name in features.project("snapshot_name").distinct().df()["snapshot_name"])
     results = []
     for snapshot in snapshots:

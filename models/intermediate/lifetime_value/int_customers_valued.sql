@@ -2,7 +2,7 @@
     One row per customer: customer lifetime value of SPEC §6 as of the analysis
     date. Historical CLV is monetary; the predicted CLV is average order profit x
     orders per year x r / (1 + d - r), r the annual retention rate (pooled over
-    int_years_retained, or var `annual_retention_rate`), d var
+    int_retention_years_measured, or var `annual_retention_rate`), d var
     `clv_discount_rate`; the CLV score and segment come from clv_segmented().
 -#}
 
@@ -16,7 +16,7 @@ customers as (
 
 years_retained as (
 
-    select * from {{ ref('int_years_retained') }}
+    select * from {{ ref('int_retention_years_measured') }}
 
 ),
 

@@ -22,7 +22,7 @@ orders as (
 
 periods as (
 
-    select * from {{ ref('int_migration_periods') }}
+    select * from {{ ref('int_periods_enumerated') }}
 
 ),
 

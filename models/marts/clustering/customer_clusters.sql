@@ -1,7 +1,7 @@
 {#-
     One row per customer: its K-Means cluster as of the analysis date.
 
-    The `analysis_date` snapshot of int_customers_clustered (scikit-learn
+    The `analysis_date` snapshot of int_customer_snapshots_clustered (scikit-learn
     K-Means on standardised, log-scaled L, R, F, M; k by silhouette over 2..8,
     or var `cluster_count`; clusters ranked and labelled by mean monetary),
     beside the customer's LRFM value segment from customer_segments so the two
@@ -16,7 +16,7 @@ with
 
 clustered_customers as (
 
-    select * from {{ ref('int_customers_clustered') }}
+    select * from {{ ref('int_customer_snapshots_clustered') }}
 
 ),
 

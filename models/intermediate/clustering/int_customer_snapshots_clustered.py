@@ -1,6 +1,6 @@
 """K-Means clusters: one row per snapshot x customer.
 
-For each snapshot of int_customer_cluster_features (`analysis_date`,
+For each snapshot of int_customer_snapshots_standardized (`analysis_date`,
 `backtest_cutoff`), fit K-Means with the k chosen in int_cluster_counts_evaluated
 (the same features, random state and initialisations as its search, so the fit
 is the one it measured), then rank the clusters by mean monetary, highest
@@ -70,7 +70,7 @@ def model(dbt, session):
     # Only the columns used, one snapshot at a time, numbers as numbers: at
     # 1,000,000 customers, reading the whole tables into pandas peaked 0.6 GB
     # higher (beside DuckDB's own memory).
-    features = dbt.ref("int_customer_cluster_features")
+    features = dbt.ref("int_customer_snapshots_standardized")
     quality = dbt.ref("int_cluster_counts_evaluated").filter("is_chosen").project("snapshot_name, k").df()
     chosen = {str(snapshot): int(k) for snapshot, k in zip(quality["snapshot_name"], quality["k"])}
     snapshots = sorted(chosen)
