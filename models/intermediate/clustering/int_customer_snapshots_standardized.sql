@@ -11,6 +11,7 @@
     A table (two rows per customer): both Python models read it.
 -#}
 
+{%- set measures = ['length_days', 'recency_days', 'frequency', 'monetary'] %}
 
 with
 
@@ -58,10 +59,9 @@ snapshots_as_double as (
 
     select
         *,
-        cast(length_days as {{ type_double() }}) as double_length_days,
-        cast(recency_days as {{ type_double() }}) as double_recency_days,
-        cast(frequency as {{ type_double() }}) as double_frequency,
-        cast(monetary as {{ type_double() }}) as double_monetary
+        {%- for measure in measures %}
+            cast({{ measure }} as {{ type_double() }}) as double_{{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from snapshots
 
@@ -69,18 +69,17 @@ snapshots_as_double as (
 
 log_scaled as (
 
+    -- sign(x) * ln(1 + |x|): log scale that keeps the sign of a negative monetary
     select
         snapshot_name,
         as_of_date,
         customer_id,
-        length_days,
-        recency_days,
-        frequency,
-        monetary,
-        sign(double_length_days) * ln(1 + abs(double_length_days)) as log_length_days,
-        sign(double_recency_days) * ln(1 + abs(double_recency_days)) as log_recency_days,
-        sign(double_frequency) * ln(1 + abs(double_frequency)) as log_frequency,
-        sign(double_monetary) * ln(1 + abs(double_monetary)) as log_monetary
+        {%- for measure in measures %}
+            {{ measure }},
+        {%- endfor %}
+        {%- for measure in measures %}
+            sign(double_{{ measure }}) * ln(1 + abs(double_{{ measure }})) as log_{{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from snapshots_as_double
 
@@ -92,30 +91,16 @@ final as (
         snapshot_name,
         as_of_date,
         customer_id,
-        length_days,
-        recency_days,
-        frequency,
-        monetary,
-        coalesce(
-            (log_length_days - avg(log_length_days) over snapshot_customers)
-            / nullif(stddev_pop(log_length_days) over snapshot_customers, 0),
-            0
-        ) as z_length_days,
-        coalesce(
-            (log_recency_days - avg(log_recency_days) over snapshot_customers)
-            / nullif(stddev_pop(log_recency_days) over snapshot_customers, 0),
-            0
-        ) as z_recency_days,
-        coalesce(
-            (log_frequency - avg(log_frequency) over snapshot_customers)
-            / nullif(stddev_pop(log_frequency) over snapshot_customers, 0),
-            0
-        ) as z_frequency,
-        coalesce(
-            (log_monetary - avg(log_monetary) over snapshot_customers)
-            / nullif(stddev_pop(log_monetary) over snapshot_customers, 0),
-            0
-        ) as z_monetary
+        {%- for measure in measures %}
+            {{ measure }},
+        {%- endfor %}
+        {%- for measure in measures %}
+            coalesce(
+                (log_{{ measure }} - avg(log_{{ measure }}) over snapshot_customers)
+                / nullif(stddev_pop(log_{{ measure }}) over snapshot_customers, 0),
+                0
+            ) as z_{{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from log_scaled
     -- ordered by customer over the whole snapshot: the same summation order in

@@ -1,0 +1,45 @@
+{{ config(materialized='view') }}
+
+{#-
+    Every raw order line with both verdicts on it: `reject_reason`, the first
+    problem in the line itself (base_aws_saas__order_lines), and
+    `duplicate_reject_reason`, set when the line repeats the Row ID of an
+    earlier line (base_aws_saas__duplicate_lines, with the raw values of those
+    lines). The clean and the rejected staging views both read this one join, so
+    every line lands in exactly one of them.
+-#}
+
+with
+
+order_lines as (
+
+    select
+        base_lines.*,
+        {{ base_line_number('base_lines') }} as line_number
+
+    from {{ ref('base_aws_saas__order_lines') }} as base_lines
+
+),
+
+duplicate_lines as (
+
+    select * from {{ ref('base_aws_saas__duplicate_lines') }}
+
+),
+
+final as (
+
+    select
+        order_lines.*,
+        duplicate_lines.reject_reason as duplicate_reject_reason,
+        {%- for column in aws_saas_raw_columns() %}
+            duplicate_lines.raw_{{ column }} as duplicate_raw_{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from order_lines
+    left join duplicate_lines
+        on order_lines.line_number = duplicate_lines.source_line_number
+
+)
+
+select * from final
