@@ -192,7 +192,7 @@ def run_fast(main: Callable[[], int]) -> NoReturn:
 def exit_now(code: int) -> NoReturn:
     """Exit without the interpreter's teardown of every module.
 
-    With dbt, scikit-learn and pandas loaded, that teardown took about 1 s of a
+    With dbt, scikit-learn and pandas loaded, that teardown costs about 1 s of a
     sample run. The exit handlers still run first (dbt-duckdb closes the
     warehouse, logging flushes dbt.log); by then every file is written and every
     dbt thread has finished. atexit._run_exitfuncs is private API, but the only

@@ -127,7 +127,7 @@ def dbt_command(subcommand: list[str], args: argparse.Namespace, variables: dict
         "--vars", json.dumps(variables),
         "--log-level", "info" if args.verbose else "none",
         # logs/dbt.log (or $DBT_LOG_PATH): every node's status and error at info level;
-        # debug (every SQL statement, several times over) cost about 2 s of the sample's 16 s.
+        # debug (every SQL statement, several times over) costs about 2 s of a 16 s sample run.
         "--log-level-file", "debug" if args.verbose else "info",
     ]
     if args.target is not None:
