@@ -2,14 +2,14 @@
 the build, and read the marts back for the export after it.
 
 On DuckDB neither is needed: the source reads the export where it lies and the
-on-run-end hook (macros/export_marts.sql) writes the files. Elsewhere (SPEC §11):
+on-run-end hook (macros/mart_exports/export_marts.sql) writes the files. Elsewhere (SPEC §11):
 
 - PostgreSQL cannot read the user's files, so every raw line is streamed into
   `raw.aws_saas_order_lines` with COPY, as text, with its file and position. The
   lines are read by DuckDB, with the same reader the DuckDB source uses, so the
   three engines see the same fields.
 - Spark reads the files where they lie: the on-run-start hook puts a table over
-  the path (macros/load_aws_saas_order_lines.sql); nothing is loaded here.
+  the path (macros/aws_saas/load_aws_saas_order_lines.sql); nothing is loaded here.
 - Exports: each mart is read from the engine (PostgreSQL: COPY TO STDOUT; Spark:
   the dbt session's DataFrame as Arrow) into an in-memory DuckDB, cast to the
   contract's column types, and written with the same statements as on DuckDB, so
@@ -25,7 +25,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
-# The export's header, in its order (as macros/check_aws_saas_input.sql lists it).
+# The export's header, in its order (as macros/aws_saas/aws_saas_required_columns.sql lists it).
 REQUIRED_COLUMNS = [
     "Row ID", "Order ID", "Order Date", "Date Key", "Contact Name", "Country", "City",
     "Region", "Subregion", "Customer", "Customer ID", "Industry", "Segment", "Product",
@@ -119,7 +119,7 @@ def load_postgres(path: str, connection_settings: dict | None = None) -> int:
         try:
             check_input(con, path)
             # Written to a table first: DuckDB keeps insertion order, so rowid + 1
-            # is the line's position, as on the DuckDB target (macros/line_numbers.sql).
+            # is the line's position, as on the DuckDB target (macros/aws_saas/base_line_number.sql).
             con.execute(f"create table lines as {raw_lines_select(path)}")
             csv_path = Path(work_dir) / "lines.csv"
             con.execute(
@@ -211,7 +211,7 @@ def export_marts(engine: str, marts: list, export_dir: Path) -> None:
 
 
 def write_mart(con, table: str, base_path: Path) -> None:
-    """The same files as macros/export_marts.sql: rows in a stable order; CSV cells
+    """The same files as macros/mart_exports/export_marts.sql: rows in a stable order; CSV cells
     starting with =, +, - or @ get a leading quote (no spreadsheet formulas)."""
     described = con.execute(f"describe {table}").fetchall()
     csv_columns = [

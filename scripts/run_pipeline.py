@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Build the customer value warehouse with dbt and export its marts.
 
-Thin by design: parse arguments, take the warehouse lock, make one `dbt build`
-call through dbt's programmatic API (dbtRunner) whose on-run-end hook exports
-every mart as Parquet and CSV into a staging folder, add run_summary.json and
-report.html (and with --docs the static dbt docs page) to it, swap it in place of
-the previous exports, and exit with a code a scheduler can act on:
+Parse the arguments, make one `dbt build` call through dbt's programmatic API
+(dbtRunner) whose on-run-end hook exports every mart as Parquet and CSV into a
+staging folder, add run_summary.json and report.html (and with --docs the static
+dbt docs page) to it, publish it in place of the previous exports, and exit with
+a code a scheduler can act on:
 
     0  success
     1  a model or test failed (the failing nodes are printed)
@@ -13,20 +13,17 @@ the previous exports, and exit with a code a scheduler can act on:
        (one line on stderr)
 
 Everything that computes something lives in the dbt project; the summary and the
-report are in scripts/run_summary.py and scripts/report.py. On a target other than
-DuckDB (`--target postgres|spark`), scripts/engines.py loads the raw lines before
-the build where the engine cannot read the files itself, and reads the marts back
-for the same exports after it.
+report are in scripts/run_summary.py and scripts/report.py; the warehouse lock
+and the atomic publish in scripts/publishing.py. On a target other than DuckDB
+(`--target postgres|spark`), scripts/engines.py loads the raw lines before the
+build where the engine cannot read the files itself, and reads the marts back for
+the same exports after it.
 """
 
 from __future__ import annotations
 
 import argparse
-import atexit
-import ctypes
 import datetime as dt
-import errno
-import gc
 import glob
 import json
 import os
@@ -36,6 +33,7 @@ import sys
 from pathlib import Path
 
 import engines
+import publishing
 import report
 import run_summary
 
@@ -44,8 +42,6 @@ DEFAULT_INPUT = PROJECT_DIR / "data" / "sample" / "aws_saas_sales.csv"
 DEFAULT_OUTPUT_DIR = PROJECT_DIR / "exports"
 DEFAULT_WAREHOUSE = "warehouse/customer_value.duckdb"  # as in profiles.yml
 INPUT_SUFFIXES = (".csv", ".csv.gz", ".parquet")
-# What a published export folder may hold; anything else there is not ours to replace.
-EXPORT_SUFFIXES = (".parquet", ".csv", ".html", ".json")
 
 
 class UsageError(Exception):
@@ -131,7 +127,7 @@ def dbt_command(subcommand: list[str], args: argparse.Namespace, variables: dict
         "--vars", json.dumps(variables),
         "--log-level", "info" if args.verbose else "none",
         # logs/dbt.log (or $DBT_LOG_PATH): every node's status and error at info level;
-        # debug (every SQL statement, several times over) cost about 2 s of the sample's 16 s.
+        # debug (every SQL statement, several times over) costs about 2 s of a 16 s sample run.
         "--log-level-file", "debug" if args.verbose else "info",
     ]
     if args.target is not None:
@@ -152,6 +148,16 @@ def dbt_command(subcommand: list[str], args: argparse.Namespace, variables: dict
     return command
 
 
+def failed_statuses() -> frozenset:
+    """The node statuses that fail the build: a model, seed or hook that errored
+    (RunStatus), a test that failed or errored (TestStatus). `dbt build` runs no
+    source freshness, the only source of FreshnessStatus.RuntimeErr. Imported on
+    call, as dbt itself is, so --help and usage errors answer without loading dbt."""
+    from dbt.artifacts.schemas.results import RunStatus, TestStatus
+
+    return frozenset({RunStatus.Error, TestStatus.Error, TestStatus.Fail})
+
+
 def run_dbt(command: list[str]):
     """One dbt build; returns (result, failing node lines)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -169,11 +175,12 @@ def run_dbt(command: list[str]):
         raise UsageError(message)
     if command[0] != "build":
         return result, []
+    failed = failed_statuses()
     failures = [
         f"{node_result.status.upper()} {node_result.node.unique_id}: "
         f"{' '.join((node_result.message or '').split())}"
         for node_result in result.result.results
-        if str(node_result.status) in ("error", "fail", "runtime error")
+        if node_result.status in failed
     ]
     return result, failures
 
@@ -182,122 +189,6 @@ def warehouse_path() -> Path:
     """The DuckDB file of the profile (relative paths are the project's)."""
     path = Path(os.environ.get("CUSTOMER_VALUE_DUCKDB_PATH", DEFAULT_WAREHOUSE)).expanduser()
     return path if path.is_absolute() else PROJECT_DIR / path
-
-
-def lock_warehouse(warehouse: Path):
-    """An exclusive, non-blocking flock on `<warehouse>.lock`, held until the process ends.
-
-    The kernel drops it when the process exits, however it exits (SIGKILL too),
-    so a killed run never leaves a stale lock behind.
-    """
-    import fcntl
-
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(warehouse.with_name(warehouse.name + ".lock"), "a")  # noqa: SIM115 (held on purpose)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise UsageError(f"warehouse '{warehouse}' is in use by another run") from None
-    return handle
-
-
-def check_output_dir(output_dir: Path) -> None:
-    """Refuse to replace a folder that holds more than exports (e.g. --output-dir ~)."""
-    if output_dir.is_symlink() or (output_dir.exists() and not output_dir.is_dir()):
-        raise UsageError(f"--output-dir '{output_dir}' is not a folder")
-    if output_dir.is_dir():
-        foreign = [p.name for p in output_dir.iterdir() if not (p.is_file() and p.name.endswith(EXPORT_SUFFIXES))]
-        if foreign:
-            raise UsageError(
-                f"--output-dir '{output_dir}' holds more than exports ({', '.join(sorted(foreign)[:3])}); "
-                "the runner replaces the whole folder, choose an export-only folder"
-            )
-
-
-def clean_stale_staging(output_dir: Path) -> None:
-    """Remove what killed runs left: `.<name>.staging-<pid>` folders of dead processes.
-
-    A `.<name>.previous` folder exists only when a run was killed mid-way through
-    the fallback (two-rename) swap; it holds the last published exports, so it is
-    put back when the folder itself is missing.
-    """
-    for path in output_dir.parent.glob(f".{output_dir.name}.staging-*"):
-        pid = path.name.rsplit("-", 1)[-1]
-        if not (pid.isdigit() and _process_alive(int(pid))):
-            shutil.rmtree(path, ignore_errors=True)
-    previous = output_dir.with_name(f".{output_dir.name}.previous")
-    if previous.is_dir():
-        if output_dir.exists():
-            shutil.rmtree(previous, ignore_errors=True)
-        else:
-            previous.rename(output_dir)
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # ours from an earlier life of this pid: stale
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def publish(staging_dir: Path, output_dir: Path) -> None:
-    """Swap the finished exports in place of the previous ones, atomically.
-
-    The files are flushed to disk first. On Linux the two folders are exchanged in
-    one renameat2(RENAME_EXCHANGE) call, so a reader (or a kill) sees either the
-    old folder or the new one, never neither; the old one, now at the staging
-    path, is then deleted. Where that call is missing, two renames are used and
-    clean_stale_staging() repairs a run killed between them.
-    """
-    _fsync_tree(staging_dir)
-    if not output_dir.exists():
-        staging_dir.rename(output_dir)
-    elif _exchange(staging_dir, output_dir):
-        shutil.rmtree(staging_dir, ignore_errors=True)  # the previous exports
-    else:
-        previous = output_dir.with_name(f".{output_dir.name}.previous")
-        shutil.rmtree(previous, ignore_errors=True)
-        output_dir.rename(previous)
-        staging_dir.rename(output_dir)
-        shutil.rmtree(previous, ignore_errors=True)
-    _fsync_dir(output_dir.parent)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2); False where not supported."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), str(second))
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.iterdir():
-        if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def docs_target_path() -> Path:
@@ -310,16 +201,16 @@ def main(argv: list[str] | None = None) -> int:
     started_at = dt.datetime.now(dt.timezone.utc)
     args = parse_args(argv)
     output_dir = Path(args.output_dir).absolute()
-    staging_dir = output_dir.with_name(f".{output_dir.name}.staging-{os.getpid()}")
+    staging_dir = publishing.staging_dir_for(output_dir)
     try:
         input_path = resolve_input(args.input)
         engine = engines.target_type(args.target)
         variables = dbt_vars(args, input_path)
-        check_output_dir(output_dir)
+        publishing.check_output_dir(output_dir)
         # One run at a time per warehouse: the DuckDB file, or the target's schemas elsewhere.
         warehouse = warehouse_path() if engine == "duckdb" else warehouse_path().with_name(f"{engine}_target")
-        lock = lock_warehouse(warehouse)  # noqa: F841 (held until the process ends)
-        clean_stale_staging(output_dir)
+        lock = publishing.lock_warehouse(warehouse)  # noqa: F841 (held until the process ends)
+        publishing.clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
         os.chdir(PROJECT_DIR)  # the profile's relative warehouse path is the project's
         # The export folder goes by environment, not --vars: vars that differ
@@ -359,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         (staging_dir / "run_summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
         report.write_report(staging_dir, staging_dir / "report.html", summary)
-        publish(staging_dir, output_dir)
-    except (UsageError, engines.InputError) as error:
+        publishing.publish(staging_dir, output_dir)
+    except (UsageError, engines.InputError, publishing.PublishError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     finally:
@@ -396,27 +287,5 @@ def project_vars() -> dict:
         return dict(yaml.safe_load(handle).get("vars") or {})
 
 
-def exit_now(code: int) -> None:
-    """Exit without the interpreter's teardown of every module.
-
-    With dbt, scikit-learn and pandas loaded, that teardown took about 1 s of a
-    sample run. The exit handlers still run first (dbt-duckdb closes the
-    warehouse, logging flushes dbt.log); by then every file is written and
-    every dbt thread has finished.
-    """
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: as at a normal exit, nothing to do
-            pass
-    os._exit(code)
-
-
 if __name__ == "__main__":
-    # dbt allocates millions of objects and keeps hundreds of thousands (the
-    # manifest, node contexts) that Python's default thresholds (700, 10, 10)
-    # rescan again and again: about 2 s of garbage collection per sample run,
-    # under 1 s with these. Memory is still collected, just less often.
-    gc.set_threshold(10_000, 20, 20)
-    exit_now(main())
+    publishing.run_fast(main)  # main() with two measured interpreter speed-ups (see there)

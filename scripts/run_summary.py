@@ -39,7 +39,7 @@ def node_results(run_results) -> list[dict]:
     return nodes
 
 
-INPUT_LINES_FILE = "_input_lines.json"  # written by the export hook (macros/export_marts.sql)
+INPUT_LINES_FILE = "_input_lines.json"  # written by the export hook (macros/mart_exports/export_marts.sql)
 
 
 def input_line_counts(export_dir: Path) -> dict:

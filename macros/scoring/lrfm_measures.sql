@@ -1,28 +1,9 @@
 {#-
-    The L, R, F, M measures of SPEC §4 as of a date, as one definition shared by
-    every model that measures customers: int_customers_measured (as of the
-    analysis date), int_customer_periods_measured (as of the end of every
-    period) and int_customers_measured_at_cutoff (as of the backtest cutoff).
--#}
-
-{#-
-    lrfm_monetary_column(total_profit, total_sales): the expression of monetary
-    (M) by var `monetary_measure`: `total_profit` ('profit', the default) or
-    `total_sales` ('sales'); any other value is a compile error.
--#}
-{% macro lrfm_monetary_column(total_profit='total_profit', total_sales='total_sales') %}
-    {%- set columns = {'profit': total_profit, 'sales': total_sales} -%}
-    {%- if var('monetary_measure') not in columns -%}
-        {{ exceptions.raise_compiler_error(
-            "monetary_measure must be 'profit' or 'sales', got '" ~ var('monetary_measure') ~ "'"
-        ) }}
-    {%- endif -%}
-    {{ return(columns[var('monetary_measure')]) }}
-{% endmacro %}
-
-{#-
     lrfm_measures(first_order_date, last_order_date, as_of_date, frequency,
-    total_profit, total_sales): four select-list items, comma separated,
+    total_profit, total_sales): the L, R, F, M measures of SPEC §4 as of a date,
+    one definition for every model that measures customers (as of the analysis
+    date, at every period end, at the backtest cutoff). Four select-list items,
+    comma separated,
 
         length_days   days from the first to the last order date (L)
         recency_days  days from the last order date to the as-of date (R)

@@ -12,23 +12,38 @@
     none, a cast through `numeric` guarded by the type's range.
 -#}
 {% macro try_cast_number(expression, type, integer_only=false) %}
-    {%- if integer_only -%}
-        {%- set pattern = '^[+-]?[0-9]+$' -%}
-    {%- else -%}
-        {%- set pattern = '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$' -%}
-    {%- endif -%}
+    {{ return(adapter.dispatch('try_cast_number', 'customer_value')(expression, type, integer_only)) }}
+{% endmacro %}
+
+{% macro default__try_cast_number(expression, type, integer_only) -%}
     case
-        when {{ matches_regex(expression, pattern) }}
-            then {{ adapter.dispatch('cast_number_text', 'customer_value')(expression, type) }}
+        when {{ matches_regex(expression, _plain_number_pattern(integer_only)) }}
+            then try_cast({{ expression }} as {{ type }})
     end
 {%- endmacro %}
 
-{% macro default__cast_number_text(expression, type) -%}
-    try_cast({{ expression }} as {{ type }})
+{% macro postgres__try_cast_number(expression, type, integer_only) -%}
+    case
+        when {{ matches_regex(expression, _plain_number_pattern(integer_only)) }}
+            then {{ _postgres_cast_in_range(expression, type) }}
+    end
 {%- endmacro %}
 
-{% macro postgres__cast_number_text(expression, type) -%}
-    {#- The smallest magnitude that no longer fits the type. -#}
+{#- _plain_number_pattern(integer_only): the regular expression of a plain number. -#}
+{% macro _plain_number_pattern(integer_only) %}
+    {%- if integer_only -%}
+        {{ return('^[+-]?[0-9]+$') }}
+    {%- else -%}
+        {{ return('^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$') }}
+    {%- endif -%}
+{% endmacro %}
+
+{#-
+    _postgres_cast_in_range(expression, type): the text (already a plain number)
+    cast to `type` through numeric, or null when it does not fit: the smallest
+    magnitude that no longer fits the type guards the cast.
+-#}
+{% macro _postgres_cast_in_range(expression, type) -%}
     {%- set name = type | lower | replace(' ', '') -%}
     {%- set scale = 0 -%}
     {%- if name in ['bigint', 'int8'] -%}

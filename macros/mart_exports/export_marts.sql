@@ -29,7 +29,13 @@
         every run would make dbt re-parse the whole project every run. -#}
     {%- set export_dir = var('export_dir', none) or env_var('CUSTOMER_VALUE_EXPORT_DIR', '') or none -%}
     {%- if execute and export_dir is not none -%}
-        {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'runtime error']) | list -%}
+        {#- The values of dbt's RunStatus.Error, TestStatus.Error and TestStatus.Fail
+            (dbt.artifacts.schemas.results), the statuses scripts/run_pipeline.py also
+            fails on. Strings, because the Jinja context exposes no dbt enum to compare
+            with; each of those enums is a StrEnum, equal to its string value.
+            (FreshnessStatus.RuntimeErr cannot occur: dbt build runs no freshness.) -#}
+        {%- set failed_statuses = ['error', 'fail'] -%}
+        {%- set failed = results | selectattr('status', 'in', failed_statuses) | list -%}
         {%- if failed | length == 0 -%}
             {%- set marts = [] -%}
             {%- for node in graph.nodes.values() -%}

@@ -12,23 +12,6 @@
     is loaded outside dbt and the check does nothing.
 -#}
 
-{% macro aws_saas_required_columns() %}
-    {{ return([
-        'Row ID', 'Order ID', 'Order Date', 'Date Key', 'Contact Name', 'Country',
-        'City', 'Region', 'Subregion', 'Customer', 'Customer ID', 'Industry',
-        'Segment', 'Product', 'License', 'Sales', 'Quantity', 'Discount', 'Profit',
-    ]) }}
-{% endmacro %}
-
-{% macro aws_saas_input_reader(quoted_path) %}
-    {#- A plain DuckDB reader of the input, to look at its header. -#}
-    {%- if quoted_path.lower().endswith(".parquet'") -%}
-        {{ return("read_parquet(" ~ quoted_path ~ ", union_by_name = true)") }}
-    {%- else -%}
-        {{ return("read_csv(" ~ quoted_path ~ ", header = true, all_varchar = true, union_by_name = true)") }}
-    {%- endif -%}
-{% endmacro %}
-
 {% macro check_aws_saas_input() %}
     {{ return(adapter.dispatch('check_aws_saas_input', 'customer_value')()) }}
 {% endmacro %}
@@ -62,7 +45,7 @@
         {%- endif -%}
 
         {%- set columns = run_query(
-            "describe select * from " ~ aws_saas_input_reader(quoted_path)
+            "describe select * from " ~ _aws_saas_input_reader(quoted_path)
         ).columns[0].values() -%}
         {%- set found = [] -%}
         {%- for column in columns -%}
@@ -78,11 +61,21 @@
         {%- endfor -%}
 
         {%- set first_line = run_query(
-            "select 1 from " ~ aws_saas_input_reader(quoted_path) ~ " limit 1"
+            "select 1 from " ~ _aws_saas_input_reader(quoted_path) ~ " limit 1"
         ) -%}
         {%- if first_line.rows | length == 0 -%}
             {{ exceptions.raise_compiler_error(prefix ~ "file has a header but no order lines") }}
         {%- endif -%}
     {%- endif -%}
     select 1
+{% endmacro %}
+
+{#- _aws_saas_input_reader(quoted_path): a plain DuckDB reader of the input, to look
+    at its header and first line without the source's casts. -#}
+{% macro _aws_saas_input_reader(quoted_path) %}
+    {%- if quoted_path.lower().endswith(".parquet'") -%}
+        {{ return("read_parquet(" ~ quoted_path ~ ", union_by_name = true)") }}
+    {%- else -%}
+        {{ return("read_csv(" ~ quoted_path ~ ", header = true, all_varchar = true, union_by_name = true)") }}
+    {%- endif -%}
 {% endmacro %}

@@ -1,9 +1,8 @@
 {#-
     aws_saas_raw_columns(): the 19 columns of the export, in its order, as the
-    source names them (`Row ID` -> `row_id`; the header list is
-    aws_saas_required_columns() in check_aws_saas_input.sql). One list for every
-    model that fingerprints, packs or unpacks a raw line, so the positions in
-    `raw_values` cannot drift apart.
+    source names them (`Row ID` -> `row_id`, from aws_saas_required_columns()).
+    One list for every model that fingerprints, packs or unpacks a raw line, so
+    the positions in `raw_values` cannot drift apart.
 -#}
 {% macro aws_saas_raw_columns() %}
     {%- set columns = [] -%}
