@@ -15,8 +15,8 @@ Deterministic: customers sorted by id, fixed random state (var
 
 The fits and silhouettes run on one thread (OpenMP and BLAS): the search data is
 small (at most `cluster_sample_size` x 4), and a thread team on a busy machine,
-with dbt's other threads and DuckDB beside it, spent most of its time waiting at
-barriers (2.4 s instead of 0.3 s for the sample's search).
+with dbt's other threads and DuckDB beside it, spends most of its time waiting at
+barriers (measured in docs/performance.md).
 """
 
 import numpy as np
@@ -58,8 +58,8 @@ def search(features, random_state, sample_size, fixed_k):
     """(k, silhouette, inertia, silhouette_sample_size) of every candidate k.
 
     Above `sample_size` customers, every candidate is fitted and judged on the
-    same random sample of `sample_size` of them (fixed random state): 7 fits on
-    all of 100,000 customers took 12 s per snapshot, the sample takes a fraction.
+    same random sample of `sample_size` of them (fixed random state): seven fits
+    on every customer would grow with the customer count, the sample does not.
     The chosen k is then fitted on all customers in int_customer_snapshots_clustered.
     """
     n_customers = len(features)
@@ -89,8 +89,8 @@ def model(dbt, session):
     if fixed_k is not None and fixed_k < 2:
         raise ValueError(f"cluster_count must be at least 2, got {fixed_k}")
 
-    # Only the columns the search uses, one snapshot at a time: at 1,000,000
-    # customers, reading the whole table into pandas peaked 0.7 GB higher.
+    # Only the columns the search uses, one snapshot at a time: whole tables in
+    # pandas would sit in memory beside DuckDB's own at a million customers.
     features = dbt.ref("int_customer_snapshots_standardized")
     snapshots = sorted(str(name) for name in features.project("snapshot_name").distinct().df()["snapshot_name"])
     results = []

@@ -67,9 +67,8 @@ def model(dbt, session):
     random_state = int(dbt.config.meta_get("cluster_random_state"))
     sample_size = int(dbt.config.meta_get("cluster_sample_size"))
 
-    # Only the columns used, one snapshot at a time, numbers as numbers: at
-    # 1,000,000 customers, reading the whole tables into pandas peaked 0.6 GB
-    # higher (beside DuckDB's own memory).
+    # Only the columns used, one snapshot at a time, numbers as numbers: whole
+    # tables in pandas would sit in memory beside DuckDB's own at a million customers.
     features = dbt.ref("int_customer_snapshots_standardized")
     quality = dbt.ref("int_cluster_counts_evaluated").filter("is_chosen").project("snapshot_name, k").df()
     chosen = {str(snapshot): int(k) for snapshot, k in zip(quality["snapshot_name"], quality["k"])}

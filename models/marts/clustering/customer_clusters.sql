@@ -7,9 +7,9 @@
     beside the customer's LRFM value segment from customer_segments so the two
     segmentations can be compared.
 
-    A SQL model, so its contract is enforced; DuckDB only (dbt_project.yml),
-    like the Python model it reads. It was a Python model: its pandas merge
-    of 1,000,000 customers alone peaked at 2.1 GB of process memory.
+    A SQL model, so its contract is enforced and the join runs in the database,
+    not in pandas memory; DuckDB only (dbt_project.yml), like the Python model
+    it reads.
 -#}
 
 with
