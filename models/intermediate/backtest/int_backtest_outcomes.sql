@@ -6,8 +6,6 @@
     m_score; customers with no order in the window are not top.
 -#}
 
-{%- set is_quantile = lrfm_score_method() == 'quantile' %}
-
 with
 
 customers as (
@@ -30,18 +28,7 @@ future_customers as (
 future_scored as (
 
     -- the top quartile is score 4, the same rule as m_score (var score_method)
-    select
-        future_customers.customer_id,
-        {{ lrfm_dimension_score('future_customers.future_profit', 'asc', tie_breaker='future_customers.customer_id') }}
-            as future_profit_score
-
-    from future_customers
-    {%- if is_quantile %}
-        cross join (
-            select {{ quartile_cut_points('future_profit') }}
-            from future_customers
-        ) as cut_points
-    {%- endif %}
+    {{ quartile_scored('future_customers', 'future_profit', 'future_profit_score') }}
 
 ),
 

@@ -11,8 +11,6 @@
     All scores come from the same macros as customer_segments.
 -#}
 
-{%- set is_quantile = lrfm_score_method() == 'quantile' %}
-
 with
 
 customers as (
@@ -48,19 +46,7 @@ baseline_sums as (
 
 baseline_scored as (
 
-    select
-        baseline_sums.customer_id,
-        {{ lrfm_dimension_score(
-            'baseline_sums.length_frequency_score', 'asc', tie_breaker='baseline_sums.customer_id'
-        ) }} as length_frequency_quartile
-
-    from baseline_sums
-    {%- if is_quantile %}
-        cross join (
-            select {{ quartile_cut_points('length_frequency_score') }}
-            from baseline_sums
-        ) as cut_points
-    {%- endif %}
+    {{ quartile_scored('baseline_sums', 'length_frequency_score', 'length_frequency_quartile') }}
 
 ),
 

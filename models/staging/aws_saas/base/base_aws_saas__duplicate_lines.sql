@@ -90,7 +90,7 @@ raw_lines_of_repeated_row_ids as (
     select *
 
     from raw_lines
-    where {{ try_cast_number('trim(row_id)', dbt.type_bigint(), integer_only=true) }} in (
+    where {{ parse_number('trim(row_id)', dbt.type_bigint(), integer_only=true) }} in (
         select repeated_row_ids.row_id from repeated_row_ids
     )
 

@@ -47,16 +47,16 @@ typed as (
 
     select
         *,
-        {{ try_cast_number('trim(row_id)', dbt.type_bigint(), integer_only=true) }} as row_id_number,
+        {{ parse_number('trim(row_id)', dbt.type_bigint(), integer_only=true) }} as row_id_number,
         {{ parse_order_date('order_date_text') }} as order_date_parsed,
-        {{ try_cast_number('trim(date_key)', dbt.type_int(), integer_only=true) }} as date_key_number,
-        {{ try_cast_number('customer_id_text', dbt.type_bigint(), integer_only=true) }} as customer_id_number,
-        {{ try_cast_number('trim(sales)', type_money()) }} as sales_amount,
+        {{ parse_number('trim(date_key)', dbt.type_int(), integer_only=true) }} as date_key_number,
+        {{ parse_number('customer_id_text', dbt.type_bigint(), integer_only=true) }} as customer_id_number,
+        {{ parse_number('trim(sales)', type_money()) }} as sales_amount,
         -- any number, to tell a non-integer quantity (1.5) from a non-numeric one
-        {{ try_cast_number('trim(quantity)', type_money()) }} as quantity_amount,
-        {{ try_cast_number('trim(quantity)', dbt.type_int(), integer_only=true) }} as quantity_number,
-        {{ try_cast_number('trim(discount)', type_money()) }} as discount_rate,
-        {{ try_cast_number('trim(profit)', type_money()) }} as profit_amount
+        {{ parse_number('trim(quantity)', type_money()) }} as quantity_amount,
+        {{ parse_number('trim(quantity)', dbt.type_int(), integer_only=true) }} as quantity_number,
+        {{ parse_number('trim(discount)', type_money()) }} as discount_rate,
+        {{ parse_number('trim(profit)', type_money()) }} as profit_amount
 
     from trimmed
 

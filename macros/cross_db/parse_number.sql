@@ -1,5 +1,5 @@
 {#-
-    try_cast_number(expression, type, integer_only=false): text as a number of
+    parse_number(expression, type, integer_only=false): text as a number of
     `type`, or null when the text is not a plain number or does not fit the type,
     the same on every engine and never an error that stops the build.
 
@@ -11,18 +11,18 @@
     cannot fail: `try_cast` where the engine has it; on PostgreSQL, which has
     none, a cast through `numeric` guarded by the type's range.
 -#}
-{% macro try_cast_number(expression, type, integer_only=false) %}
-    {{ return(adapter.dispatch('try_cast_number', 'customer_value')(expression, type, integer_only)) }}
+{% macro parse_number(expression, type, integer_only=false) %}
+    {{ return(adapter.dispatch('parse_number', 'customer_value')(expression, type, integer_only)) }}
 {% endmacro %}
 
-{% macro default__try_cast_number(expression, type, integer_only) -%}
+{% macro default__parse_number(expression, type, integer_only) -%}
     case
         when {{ matches_regex(expression, _plain_number_pattern(integer_only)) }}
             then try_cast({{ expression }} as {{ type }})
     end
 {%- endmacro %}
 
-{% macro postgres__try_cast_number(expression, type, integer_only) -%}
+{% macro postgres__parse_number(expression, type, integer_only) -%}
     case
         when {{ matches_regex(expression, _plain_number_pattern(integer_only)) }}
             then {{ _postgres_cast_in_range(expression, type) }}
@@ -55,7 +55,7 @@
         {%- set scale = precision_scale[1] | int if precision_scale | length > 1 else 0 -%}
         {%- set limit = '1e' ~ ((precision_scale[0] | int) - scale) -%}
     {%- else -%}
-        {{ exceptions.raise_compiler_error("try_cast_number: no PostgreSQL range known for type '" ~ type ~ "'") }}
+        {{ exceptions.raise_compiler_error("parse_number: no PostgreSQL range known for type '" ~ type ~ "'") }}
     {%- endif -%}
     case
         {#- rounded to the type's scale first, as the cast will round it #}
