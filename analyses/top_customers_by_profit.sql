@@ -11,13 +11,9 @@ customers as (
 
 ),
 
-ranked as (
+top_customers as (
 
-    select
-        *,
-        row_number() over (order by total_profit desc, customer_id asc) as profit_rank
-
-    from customers
+    {{ top_customers_by_profit('customers') }}
 
 ),
 
@@ -46,8 +42,7 @@ final as (
         clv_segment,
         is_churn_risk
 
-    from ranked
-    where profit_rank <= {{ var('top_customers_n', 10) }}
+    from top_customers
 
 )
 

@@ -12,20 +12,9 @@ customers as (
 
 ),
 
-ranked as (
-
-    select
-        *,
-        row_number() over (order by total_profit desc, customer_id asc) as profit_rank
-
-    from customers
-
-),
-
 top_customers as (
 
-    select * from ranked
-    where profit_rank <= {{ var('top_customers_n', 10) }}
+    {{ top_customers_by_profit('customers') }}
 
 ),
 
