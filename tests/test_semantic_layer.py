@@ -30,7 +30,7 @@ import pytest
 from conftest import PROJECT_DIR, isolated_env
 
 MF = [sys.executable, "-c", "from dbt_metricflow.cli.main import cli; cli()"]
-PROJECT_ENTRIES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses", "data", "config"]
+PROJECT_ENTRIES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses", "data", "config", "python"]
 REQUIRED_METRICS = {
     "customers", "high_value_customers", "churn_risk_customers", "total_profit", "total_sales",
     "average_order_value", "orders", "profit_share", "average_lrfm_score", "predicted_clv_total",

@@ -21,14 +21,11 @@ barriers (measured in docs/performance.md).
 
 import numpy as np
 import pandas as pd
-from sklearn import config_context
+from customer_value_kmeans import FEATURES, N_INIT, single_threaded, snapshot_frame, snapshot_names, typed
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
-from threadpoolctl import threadpool_limits
 
-FEATURES = ["z_length_days", "z_recency_days", "z_frequency", "z_monetary"]
 K_CANDIDATES = range(2, 9)
-N_INIT = 10
 SCHEMA = [
     ("snapshot_name", "varchar"),
     ("as_of_date", "date"),
@@ -40,12 +37,6 @@ SCHEMA = [
     ("is_chosen", "boolean"),
     ("selection", "varchar"),
 ]
-
-
-def typed(session, frame, schema):
-    """The frame as a DuckDB relation with the given column types (also when empty)."""
-    casts = ", ".join(f'cast("{column}" as {sql_type}) as "{column}"' for column, sql_type in schema)
-    return session.from_df(frame[[column for column, _ in schema]]).project(casts)
 
 
 def _optional_int(value):
@@ -68,8 +59,7 @@ def search(features, random_state, sample_size, fixed_k):
         features = features[rows_used]
     candidates = sorted(set(K_CANDIDATES) | ({fixed_k} if fixed_k else set()))
     rows = []
-    # working_memory: the silhouette's distance matrix in chunks of 64 MB, not 1 GB
-    with threadpool_limits(limits=1), config_context(working_memory=64):
+    with single_threaded():
         for k in candidates:
             if k >= len(features):  # the silhouette needs 2 <= k <= customers - 1
                 continue
@@ -89,18 +79,10 @@ def model(dbt, session):
     if fixed_k is not None and fixed_k < 2:
         raise ValueError(f"cluster_count must be at least 2, got {fixed_k}")
 
-    # Only the columns the search uses, one snapshot at a time: whole tables in
-    # pandas would sit in memory beside DuckDB's own at a million customers.
     features = dbt.ref("int_customer_snapshots_standardized")
-    snapshots = sorted(str(name) for name in features.project("snapshot_name").distinct().df()["snapshot_name"])
     results = []
-    for snapshot in snapshots:
-        customers = (
-            features.filter("snapshot_name = '" + snapshot.replace("'", "''") + "'")
-            .project(", ".join(["customer_id", "as_of_date", *FEATURES]))
-            .order("customer_id")
-            .df()
-        )
+    for snapshot in snapshot_names(features):
+        customers = snapshot_frame(features, snapshot, ["customer_id", "as_of_date", *FEATURES])
         rows = pd.DataFrame(
             search(customers[FEATURES].to_numpy(dtype=float), random_state, sample_size, fixed_k),
             columns=["k", "silhouette", "inertia", "silhouette_sample_size"],

@@ -17,16 +17,14 @@ thread team spent most of its time waiting at barriers.
 """
 
 import pandas as pd
-from sklearn import config_context
+from customer_value_kmeans import FEATURES, N_INIT, single_threaded, snapshot_frame, typed
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
-from threadpoolctl import threadpool_limits
 
-FEATURES = ["z_length_days", "z_recency_days", "z_frequency", "z_monetary"]
-INPUT_COLUMNS = ", ".join(
-    ["customer_id", "as_of_date", *FEATURES, "length_days", "recency_days", "frequency", "cast(monetary as double) as monetary"]
-)
-N_INIT = 10  # as in int_cluster_counts_evaluated
+INPUT_COLUMNS = [
+    "customer_id", "as_of_date", *FEATURES, "length_days", "recency_days", "frequency",
+    "cast(monetary as double) as monetary",
+]
 SCHEMA = [
     ("snapshot_name", "varchar"),
     ("as_of_date", "date"),
@@ -45,16 +43,6 @@ SCHEMA = [
 ]
 
 
-def typed(session, frame, schema):
-    """The frame as a DuckDB relation with the given column types (also when empty)."""
-    casts = ", ".join(f'cast("{column}" as {sql_type}) as "{column}"' for column, sql_type in schema)
-    return session.from_df(frame[[column for column, _ in schema]]).project(casts)
-
-
-def sql_string(value):
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def cluster_labels(k):
     """Labels of clusters ranked 1..k by mean monetary, highest first."""
     if k == 1:
@@ -67,8 +55,6 @@ def model(dbt, session):
     random_state = int(dbt.config.meta_get("cluster_random_state"))
     sample_size = int(dbt.config.meta_get("cluster_sample_size"))
 
-    # Only the columns used, one snapshot at a time, numbers as numbers: whole
-    # tables in pandas would sit in memory beside DuckDB's own at a million customers.
     features = dbt.ref("int_customer_snapshots_standardized")
     quality = dbt.ref("int_cluster_counts_evaluated").filter("is_chosen").project("snapshot_name, k").df()
     chosen = {str(snapshot): int(k) for snapshot, k in zip(quality["snapshot_name"], quality["k"])}
@@ -78,17 +64,11 @@ def model(dbt, session):
     results = []
     for snapshot in snapshots:
         k = chosen[snapshot]
-        customers = (
-            features.filter("snapshot_name = " + sql_string(snapshot))
-            .project(INPUT_COLUMNS)
-            .order("customer_id")
-            .df()
-        )
+        customers = snapshot_frame(features, snapshot, INPUT_COLUMNS)
         if customers.empty:
             continue
         matrix = customers[FEATURES].to_numpy(dtype=float)
-        # working_memory: the silhouette's distance matrix in chunks of 64 MB, not 1 GB
-        with threadpool_limits(limits=1), config_context(working_memory=64):
+        with single_threaded():
             fit = KMeans(n_clusters=k, random_state=random_state, n_init=N_INIT).fit(matrix)
             silhouette = silhouette_score(
                 matrix,
