@@ -60,7 +60,7 @@ snapshots_as_double as (
     select
         *,
         {%- for measure in measures %}
-            cast({{ measure }} as {{ type_double() }}) as double_{{ measure }}{{ ',' if not loop.last }}
+            cast({{ measure }} as {{ type_double() }}) as double_{{ measure }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 
     from snapshots
@@ -78,7 +78,8 @@ log_scaled as (
             {{ measure }},
         {%- endfor %}
         {%- for measure in measures %}
-            sign(double_{{ measure }}) * ln(1 + abs(double_{{ measure }})) as log_{{ measure }}{{ ',' if not loop.last }}
+            sign(double_{{ measure }}) * ln(1 + abs(double_{{ measure }}))
+                as log_{{ measure }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 
     from snapshots_as_double
@@ -99,7 +100,7 @@ final as (
                 (log_{{ measure }} - avg(log_{{ measure }}) over snapshot_customers)
                 / nullif(stddev_pop(log_{{ measure }}) over snapshot_customers, 0),
                 0
-            ) as z_{{ measure }}{{ ',' if not loop.last }}
+            ) as z_{{ measure }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 
     from log_scaled

@@ -23,7 +23,25 @@ analysis_dates as (
 final as (
 
     select
-        order_lines.*,
+        order_lines.row_id,
+        order_lines.order_id,
+        order_lines.order_date,
+        order_lines.date_key,
+        order_lines.customer_id,
+        order_lines.customer_name,
+        order_lines.industry,
+        order_lines.country,
+        order_lines.city,
+        order_lines.region,
+        order_lines.subregion,
+        order_lines.sales_segment,
+        order_lines.product,
+        order_lines.sales,
+        order_lines.quantity,
+        order_lines.discount,
+        order_lines.profit,
+        order_lines.source_file,
+        order_lines.source_line_number,
         analysis_dates.analysis_date
 
     from order_lines

@@ -22,7 +22,7 @@ final as (
             case
                 when duplicate_reject_reason is not null then duplicate_raw_{{ column }}
                 else {{ array_element('raw_values', loop.index) }}
-            end as raw_{{ column }}{{ ',' if not loop.last }}
+            end as raw_{{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 
     from judged_lines

@@ -30,10 +30,31 @@ duplicate_lines as (
 final as (
 
     select
-        order_lines.*,
+        order_lines.source_file,
+        order_lines.reject_reason,
+        order_lines.row_id,
+        order_lines.order_id,
+        order_lines.order_date,
+        order_lines.date_key,
+        order_lines.country,
+        order_lines.city,
+        order_lines.region,
+        order_lines.subregion,
+        order_lines.customer_name,
+        order_lines.customer_id,
+        order_lines.industry,
+        order_lines.sales_segment,
+        order_lines.product,
+        order_lines.sales,
+        order_lines.quantity,
+        order_lines.discount,
+        order_lines.profit,
+        order_lines.line_fingerprint,
+        order_lines.raw_values,
+        order_lines.line_number,
         duplicate_lines.reject_reason as duplicate_reject_reason,
         {%- for column in aws_saas_raw_columns() %}
-            duplicate_lines.raw_{{ column }} as duplicate_raw_{{ column }}{{ ',' if not loop.last }}
+            duplicate_lines.raw_{{ column }} as duplicate_raw_{{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 
     from order_lines
