@@ -5,7 +5,8 @@ Parse the arguments, make one `dbt build` call through dbt's programmatic API
 (dbtRunner) whose on-run-end hook exports every mart as Parquet and CSV into a
 staging folder, add run_summary.json and report.html (and with --docs the static
 dbt docs page) to it, publish it in place of the previous exports, and exit with
-a code a scheduler can act on:
+a code a scheduler can act on (while the build runs, one progress line per
+finished node goes to stderr, see scripts/progress.py; --quiet silences it):
 
     0  success
     1  a model or test failed (the failing nodes are printed)
@@ -33,6 +34,7 @@ import sys
 from pathlib import Path
 
 import engines
+import progress
 import publishing
 import report
 import run_summary
@@ -80,6 +82,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--unit-tests",
         action="store_true",
         help="also run the dbt unit tests (they check the SQL logic, not the data; CI runs them)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true",
+        help="no progress lines (by default one line per finished node on stderr)",
     )
     parser.add_argument(
         "--verbose", action="store_true",
@@ -158,12 +164,12 @@ def failed_statuses() -> frozenset:
     return frozenset({RunStatus.Error, TestStatus.Error, TestStatus.Fail})
 
 
-def run_dbt(command: list[str]):
+def run_dbt(command: list[str], callbacks: list | None = None):
     """One dbt build; returns (result, failing node lines)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(command)
+    result = dbtRunner(callbacks=callbacks or []).invoke(command)
     if result.exception is not None:
         # Raised before any node ran: the input check, a bad project or profile.
         # dbt errors carry the bare message in .msg; str() prefixes the node's context.
@@ -221,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             engines.quiet_spark()
         if engine == "duckdb":
             os.environ["CUSTOMER_VALUE_EXPORT_DIR"] = str(staging_dir)
-        result, failures = run_dbt(dbt_command(["build"], args, variables))
+        callbacks = [] if args.quiet else [progress.progress_printer()]
+        result, failures = run_dbt(dbt_command(["build"], args, variables), callbacks)
         os.environ.pop("CUSTOMER_VALUE_EXPORT_DIR", None)
         if failures:
             print(f"dbt build failed ({len(failures)} failing nodes):", file=sys.stderr)
