@@ -9,7 +9,7 @@ a code a scheduler can act on (while the build runs, one progress line per
 finished node goes to stderr, see scripts/progress.py; --quiet silences it):
 
     0  success
-    1  a model or test failed (the failing nodes are printed)
+    1  a model or test failed (the failing nodes are printed, one line each)
     2  bad usage, unreadable input, or the warehouse is in use by another run
        (one line on stderr)
 
@@ -164,6 +164,21 @@ def failed_statuses() -> frozenset:
     return frozenset({RunStatus.Error, TestStatus.Error, TestStatus.Fail})
 
 
+def node_message(message: str | None) -> str:
+    """The first line of what a failing node says, without dbt's wrapper.
+
+    A node that raised carries str() of a dbt error: a first line "Compilation
+    Error in model <name> (<path>)", the message indented below it, then the
+    macro call stack ("> in macro ...", "> called by ..."). A test's message
+    ("Got 3 results, configured to fail if != 0") is one line already.
+    """
+    lines = [line.strip() for line in (message or "").splitlines()]
+    if len(lines) > 1 and re.match(r"\w+ Error in \S+ \S+", lines[0]):
+        lines = lines[1:]
+    lines = [line for line in lines if line and not line.startswith(("> in ", "> called by "))]
+    return lines[0] if lines else ""
+
+
 def run_dbt(command: list[str], callbacks: list | None = None):
     """One dbt build; returns (result, failing node lines)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -183,8 +198,7 @@ def run_dbt(command: list[str], callbacks: list | None = None):
         return result, []
     failed = failed_statuses()
     failures = [
-        f"{node_result.status.upper()} {node_result.node.unique_id}: "
-        f"{' '.join((node_result.message or '').split())}"
+        f"{node_result.status.upper()} {node_result.node.unique_id}: {node_message(node_result.message)}"
         for node_result in result.result.results
         if node_result.status in failed
     ]
