@@ -5,10 +5,11 @@ Parse the arguments, make one `dbt build` call through dbt's programmatic API
 (dbtRunner) whose on-run-end hook exports every mart as Parquet and CSV into a
 staging folder, add run_summary.json and report.html (and with --docs the static
 dbt docs page) to it, publish it in place of the previous exports, and exit with
-a code a scheduler can act on:
+a code a scheduler can act on (while the build runs, one progress line per
+finished node goes to stderr, see scripts/progress.py; --quiet silences it):
 
     0  success
-    1  a model or test failed (the failing nodes are printed)
+    1  a model or test failed (the failing nodes are printed, one line each)
     2  bad usage, unreadable input, or the warehouse is in use by another run
        (one line on stderr)
 
@@ -33,6 +34,7 @@ import sys
 from pathlib import Path
 
 import engines
+import progress
 import publishing
 import report
 import run_summary
@@ -80,6 +82,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--unit-tests",
         action="store_true",
         help="also run the dbt unit tests (they check the SQL logic, not the data; CI runs them)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true",
+        help="no progress lines (by default one line per finished node on stderr)",
     )
     parser.add_argument(
         "--verbose", action="store_true",
@@ -158,12 +164,27 @@ def failed_statuses() -> frozenset:
     return frozenset({RunStatus.Error, TestStatus.Error, TestStatus.Fail})
 
 
-def run_dbt(command: list[str]):
+def node_message(message: str | None) -> str:
+    """The first line of what a failing node says, without dbt's wrapper.
+
+    A node that raised carries str() of a dbt error: a first line "Compilation
+    Error in model <name> (<path>)", the message indented below it, then the
+    macro call stack ("> in macro ...", "> called by ..."). A test's message
+    ("Got 3 results, configured to fail if != 0") is one line already.
+    """
+    lines = [line.strip() for line in (message or "").splitlines()]
+    if len(lines) > 1 and re.match(r"\w+ Error in \S+ \S+", lines[0]):
+        lines = lines[1:]
+    lines = [line for line in lines if line and not line.startswith(("> in ", "> called by "))]
+    return lines[0] if lines else ""
+
+
+def run_dbt(command: list[str], callbacks: list | None = None):
     """One dbt build; returns (result, failing node lines)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(command)
+    result = dbtRunner(callbacks=callbacks or []).invoke(command)
     if result.exception is not None:
         # Raised before any node ran: the input check, a bad project or profile.
         # dbt errors carry the bare message in .msg; str() prefixes the node's context.
@@ -177,8 +198,7 @@ def run_dbt(command: list[str]):
         return result, []
     failed = failed_statuses()
     failures = [
-        f"{node_result.status.upper()} {node_result.node.unique_id}: "
-        f"{' '.join((node_result.message or '').split())}"
+        f"{node_result.status.upper()} {node_result.node.unique_id}: {node_message(node_result.message)}"
         for node_result in result.result.results
         if node_result.status in failed
     ]
@@ -221,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             engines.quiet_spark()
         if engine == "duckdb":
             os.environ["CUSTOMER_VALUE_EXPORT_DIR"] = str(staging_dir)
-        result, failures = run_dbt(dbt_command(["build"], args, variables))
+        callbacks = [] if args.quiet else [progress.progress_printer()]
+        result, failures = run_dbt(dbt_command(["build"], args, variables), callbacks)
         os.environ.pop("CUSTOMER_VALUE_EXPORT_DIR", None)
         if failures:
             print(f"dbt build failed ({len(failures)} failing nodes):", file=sys.stderr)

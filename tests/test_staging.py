@@ -104,8 +104,17 @@ def test_reject_rate_above_threshold_fails_with_counts_and_reasons(tmp_path, run
     run = run_pipeline(input_path=write_csv(tmp_path / "too_many.csv", rows))
 
     assert run.returncode == 1
-    assert "Reject rate 18.18% (2 of 11 lines) is above max_reject_rate 5.00%" in run.stderr
-    assert "1 negative_sales, 1 quantity_below_one" in run.stderr
+    # After the progress lines: the header, then one line, the macro's own message
+    # without dbt's "Compilation Error in model ..." wrapper or its macro call stack.
+    lines = run.stderr.strip().splitlines()
+    failed = lines[lines.index("dbt build failed (1 failing nodes):") + 1:]
+    assert len(failed) == 1, run.stderr
+    assert failed[0].startswith("  ERROR model.customer_value.stg_aws_saas__rejected_order_lines: Reject rate 18.18%")
+    assert "Reject rate 18.18% (2 of 11 lines) is above max_reject_rate 5.00%" in failed[0]
+    assert "1 negative_sales, 1 quantity_below_one" in failed[0]
+    assert failed[0].endswith('"staging"."stg_aws_saas__rejected_order_lines".')  # where the lines are
+    for noise in ("Compilation Error", "called by", "in macro", "Traceback"):
+        assert noise not in run.stderr
     assert not run.output_dir.exists()  # nothing published
 
 
