@@ -233,13 +233,13 @@ def main(argv: list[str] | None = None) -> int:
         publishing.clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
         os.chdir(PROJECT_DIR)  # the profile's relative warehouse path is the project's
-        # The export folder goes by environment, not --vars: vars that differ
-        # from the last run make dbt re-parse the whole project (seconds).
         if engine == "postgres":
-            engines.load_postgres(input_path)
+            engines.load_postgres(input_path)  # PostgreSQL cannot read the user's files
         if engine == "spark":
             engines.quiet_spark()
         if engine == "duckdb":
+            # The export hook's folder goes by environment, not --vars: vars that
+            # differ from the last run make dbt re-parse the whole project (seconds).
             os.environ["CUSTOMER_VALUE_EXPORT_DIR"] = str(staging_dir)
         callbacks = [] if args.quiet else [progress.progress_printer()]
         result, failures = run_dbt(dbt_command(["build"], args, variables), callbacks)
