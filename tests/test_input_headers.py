@@ -273,3 +273,17 @@ def test_unreadable_headers_exit_2_naming_the_file_on_postgres(tmp_path, case):
     run = run_pipeline_in(tmp_path / "run", "--target", "postgres", input_path=input_path)
 
     assert one_error_line(run) == f"error: Input file '{bad_file}': {problem}"
+
+
+@pytest.mark.parametrize("case", ["glob_second_lacks_profit", "glob_second_has_profit_twice"])
+def test_a_bad_csv_file_of_a_glob_exits_2_naming_it_on_spark(tmp_path, case):
+    # Spark takes a glob's column names from its first file: each file's own first
+    # line is checked by the on-run-start hook (macros/aws_saas/load_aws_saas_order_lines.sql).
+    require("spark")
+    input_path, bad_file, problem = UNREADABLE[case](tmp_path)
+
+    run = run_pipeline_in(tmp_path / "run", "--target", "spark", input_path=input_path)
+
+    # The JVM's own notice of its incubator modules comes before any line of the runner's.
+    run.stderr = "\n".join(text for text in run.stderr.splitlines() if not text.startswith("WARNING: Using incubator"))
+    assert one_error_line(run) == f"error: Input file '{bad_file}': {problem}"
