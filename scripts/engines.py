@@ -87,8 +87,8 @@ def check_input(con, path: str) -> None:
     (scripts/input_headers.py): one line naming the file and the problem."""
     try:
         problem = input_problem(con, path)
-    except Exception as error:  # duckdb raises its own error classes; its file errors name the file
-        raise InputError(str(error).strip().splitlines()[0]) from None
+    except Exception as error:  # duckdb raises its own error classes, e.g. on a .parquet that is not Parquet
+        raise InputError(f"Input file '{path}': {str(error).strip().splitlines()[0]}") from None
     if problem:
         raise InputError(problem)
 
