@@ -23,14 +23,12 @@ import re
 import tempfile
 from pathlib import Path
 
+# The export's header, in its order (as macros/aws_saas/aws_saas_required_columns.sql lists it),
+# and the input checks made before loading.
+from input_headers import REQUIRED_COLUMNS, input_problem
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
-# The export's header, in its order (as macros/aws_saas/aws_saas_required_columns.sql lists it).
-REQUIRED_COLUMNS = [
-    "Row ID", "Order ID", "Order Date", "Date Key", "Contact Name", "Country", "City",
-    "Region", "Subregion", "Customer", "Customer ID", "Industry", "Segment", "Product",
-    "License", "Sales", "Quantity", "Discount", "Profit",
-]
 RAW_SCHEMA, RAW_TABLE = "raw", "aws_saas_order_lines"
 
 
@@ -85,22 +83,14 @@ def raw_lines_select(path: str) -> str:
 
 
 def check_input(con, path: str) -> None:
-    """The checks the DuckDB on-run-start hook makes, for engines that load first."""
-    prefix = f"Input file '{path}': "
-    empty = con.execute(f"select filename from read_blob({_quoted(path)}) where size = 0 order by 1").fetchall()
-    if empty:
-        raise InputError(prefix + f"file is empty ({empty[0][0]})")
+    """The checks the DuckDB on-run-start hook makes, file by file, for engines that load first
+    (scripts/input_headers.py): one line naming the file and the problem."""
     try:
-        found = [row[0] for row in con.execute(f"describe select * from {_reader(path)}").fetchall()]
-    except Exception as error:  # duckdb raises its own error classes
-        raise InputError(prefix + str(error).strip().splitlines()[0]) from None
-    normalized = {name.lower().replace(" ", "").replace("_", "") for name in found}
-    for required in REQUIRED_COLUMNS:
-        if required.lower().replace(" ", "") not in normalized:
-            shown = ", ".join(name for name in found if name != "filename")
-            raise InputError(prefix + f"required column '{required}' is missing (found: {shown})")
-    if not con.execute(f"select 1 from {_reader(path)} limit 1").fetchall():
-        raise InputError(prefix + "file has a header but no order lines")
+        problem = input_problem(con, path)
+    except Exception as error:  # duckdb raises its own error classes, e.g. on a .parquet that is not Parquet
+        raise InputError(f"Input file '{path}': {str(error).strip().splitlines()[0]}") from None
+    if problem:
+        raise InputError(problem)
 
 
 def load_postgres(path: str, connection_settings: dict | None = None) -> int:

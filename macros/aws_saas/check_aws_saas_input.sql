@@ -6,10 +6,18 @@
     as a database stack trace in the middle of staging. This check stops the run
     first, with one line that names the file and the problem, e.g.
 
-        Input file 'exports/sales.csv': required column 'Profit' is missing
+        Input file 'exports/part2.csv': required column 'Profit' is missing (found: ...)
 
-    The runner turns that line into exit code 2. On other adapters the raw table
-    is loaded outside dbt and the check does nothing.
+    Every file of a glob is checked by itself, in name order, so the line names
+    the bad file. A CSV header is read as the file's first line on its own,
+    never through the sniffer's view of the whole file: a damaged data line (a
+    20th field, bytes that are not UTF-8) is staging's to reject, and must not
+    make a present column look missing.
+
+    The same checks, queries and messages for the PostgreSQL loader are in
+    scripts/input_headers.py; keep the two in step (tests/test_input_headers.py
+    runs the same cases on both). The runner turns the line into exit code 2. On
+    other adapters the raw table is loaded outside dbt and the check does nothing.
 -#}
 
 {% macro check_aws_saas_input() %}
@@ -23,59 +31,168 @@
 {% macro duckdb__check_aws_saas_input() %}
     {%- if execute -%}
         {%- set path = var('input_path') -%}
-        {%- set quoted_path = "'" ~ (path | replace("'", "''")) ~ "'" -%}
-        {%- set prefix = "Input file '" ~ path ~ "': " -%}
-
         {%- if not path.lower().endswith(('.csv', '.csv.gz', '.parquet')) -%}
             {{ exceptions.raise_compiler_error(
-                prefix ~ "not a CSV or Parquet file (expected a name ending in .csv, .csv.gz or .parquet)"
+                "Input file '" ~ path ~ "': not a CSV or Parquet file (expected a name ending in .csv, .csv.gz or .parquet)"
             ) }}
         {%- endif -%}
 
-        {%- set files = run_query("select file from glob(" ~ quoted_path ~ ")") -%}
+        {%- set files = run_query("select file from glob(" ~ _aws_saas_quoted(path) ~ ") order by file") -%}
         {%- if files.rows | length == 0 -%}
-            {{ exceptions.raise_compiler_error(prefix ~ "file not found") }}
+            {{ exceptions.raise_compiler_error("Input file '" ~ path ~ "': file not found") }}
         {%- endif -%}
-
-        {%- set sizes = run_query(
-            "select filename from read_blob(" ~ quoted_path ~ ") where size = 0 order by filename"
-        ) -%}
-        {%- if sizes.rows | length > 0 -%}
-            {{ exceptions.raise_compiler_error(prefix ~ "file is empty (" ~ sizes.rows[0][0] ~ ")") }}
-        {%- endif -%}
-
-        {%- set columns = run_query(
-            "describe select * from " ~ _aws_saas_input_reader(quoted_path)
+        {%- set empty = run_query(
+            "select filename from read_blob(" ~ _aws_saas_quoted(path) ~ ") where size = 0"
         ).columns[0].values() -%}
-        {%- set found = [] -%}
-        {%- for column in columns -%}
-            {%- do found.append(column | lower | replace(' ', '') | replace('_', '')) -%}
-        {%- endfor -%}
-        {%- for required in aws_saas_required_columns() -%}
-            {%- if (required | lower | replace(' ', '')) not in found -%}
-                {{ exceptions.raise_compiler_error(
-                    prefix ~ "required column '" ~ required ~ "' is missing (found: "
-                    ~ (columns | join(', ')) ~ ")"
-                ) }}
-            {%- endif -%}
-        {%- endfor -%}
 
-        {%- set first_line = run_query(
-            "select 1 from " ~ _aws_saas_input_reader(quoted_path) ~ " limit 1"
-        ) -%}
-        {%- if first_line.rows | length == 0 -%}
-            {{ exceptions.raise_compiler_error(prefix ~ "file has a header but no order lines") }}
+        {%- set state = namespace(any_lines = false) -%}
+        {%- for row in files.rows -%}
+            {%- set file = row[0] -%}
+            {%- if file in empty -%}
+                {{ exceptions.raise_compiler_error("Input file '" ~ file ~ "': file is empty") }}
+            {%- endif -%}
+            {%- if file.lower().endswith('.parquet') -%}
+                {%- set checked = _aws_saas_parquet_problem(file) -%}
+            {%- else -%}
+                {%- set checked = _aws_saas_csv_problem(file) -%}
+            {%- endif -%}
+            {%- if checked[0] -%}
+                {{ exceptions.raise_compiler_error("Input file '" ~ file ~ "': " ~ checked[0]) }}
+            {%- endif -%}
+            {%- set state.any_lines = state.any_lines or checked[1] -%}
+        {%- endfor -%}
+        {%- if not state.any_lines -%}
+            {{ exceptions.raise_compiler_error("Input file '" ~ path ~ "': file has a header but no order lines") }}
         {%- endif -%}
     {%- endif -%}
     select 1
 {% endmacro %}
 
-{#- _aws_saas_input_reader(quoted_path): a plain DuckDB reader of the input, to look
-    at its header and first line without the source's casts. -#}
-{% macro _aws_saas_input_reader(quoted_path) %}
-    {%- if quoted_path.lower().endswith(".parquet'") -%}
-        {{ return("read_parquet(" ~ quoted_path ~ ", union_by_name = true)") }}
-    {%- else -%}
-        {{ return("read_csv(" ~ quoted_path ~ ", header = true, all_varchar = true, union_by_name = true)") }}
+{#- _aws_saas_csv_problem(file): [the problem of a CSV file's header or none, whether an
+    order line follows the header]. The header is the first non-blank line (DuckDB skips
+    blank lines before it); a line that is not UTF-8 is left out of the raw lines, so the
+    header read is that line only when the line after it in the file is the next one read. -#}
+{% macro _aws_saas_csv_problem(file) %}
+    {%- set head = fromjson(run_query(
+        "select to_json(list(line)) from (select line from " ~ _aws_saas_raw_lines(file, 0) ~ " limit 100)"
+    ).rows[0][0] or '[]') -%}
+    {%- set state = namespace(lead = none) -%}
+    {%- for line in head -%}
+        {%- if state.lead is none and line is not none -%}
+            {%- set state.lead = loop.index0 -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if state.lead is none -%}
+        {%- if head | length == 0 -%}
+            {{ return(["no line of the file can be read as UTF-8 text (a binary file, or another encoding?)", false]) }}
+        {%- endif -%}
+        {{ return(["no header: " ~ (("lines 1 to " ~ (head | length) ~ " are") if head | length > 1 else "line 1 is") ~ " blank", false]) }}
     {%- endif -%}
+    {%- set lead = state.lead -%}
+    {%- set header = head[lead] -%}
+    {%- set after_header = "(select line from " ~ _aws_saas_raw_lines(file, lead + 1) ~ " where line is not null limit 1)" -%}
+    {%- set read = run_query(
+        "select (select line from " ~ _aws_saas_raw_lines(file, 0) ~ " where line is not null limit 1 offset 1)"
+        ~ " is not distinct from " ~ after_header ~ " as header_is_line, "
+        ~ after_header ~ " is not null as has_lines"
+    ).rows[0] -%}
+    {%- if not read[0] -%}
+        {{ return(["the header (line " ~ (lead + 1) ~ ") is not UTF-8 text (a binary file, or another encoding?)", false]) }}
+    {%- endif -%}
+    {%- if modules.re.search('[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]', header) -%}
+        {{ return(["not a CSV text file: the header (line " ~ (lead + 1) ~ ") has binary bytes", false]) }}
+    {%- endif -%}
+
+    {%- set fields = fromjson(run_query(
+        "select to_json(list_value(*columns(*))) from (select * from read_csv(" ~ _aws_saas_quoted(file)
+        ~ ", header = false, all_varchar = true, null_padding = true, ignore_errors = true) limit 1)"
+    ).rows[0][0] or '[]') -%}
+    {%- set found = [] -%}
+    {%- set state.read_apart = true -%}
+    {%- for field in fields if field is not none -%}
+        {%- do found.append(field) -%}
+        {%- if field | replace('"', '') not in header | replace('"', '') -%}
+            {%- set state.read_apart = false -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if found | length == 0 or not state.read_apart -%}
+        {{ return(["the header (line " ~ (lead + 1) ~ ") cannot be read as CSV: " ~ _aws_saas_shown(header), false]) }}
+    {%- endif -%}
+    {%- if found | length == 1 -%}
+        {{ return([
+            "DuckDB cannot find the delimiter between the header's names (a comma, semicolon, tab or pipe):"
+            ~ " it reads one column '" ~ _aws_saas_shown(found[0]) ~ "'",
+            false,
+        ]) }}
+    {%- endif -%}
+    {{ return([_aws_saas_column_problem(found, found), read[1]]) }}
+{% endmacro %}
+
+{#- _aws_saas_parquet_problem(file): [the problem of a Parquet file's schema or none, whether it
+    has rows]. `describe` gives the top-level columns, a repeated name renamed (`Profit_1`);
+    parquet_schema the names as written (its leaves, without children). -#}
+{% macro _aws_saas_parquet_problem(file) %}
+    {%- set found = run_query(
+        "describe select * from read_parquet(" ~ _aws_saas_quoted(file) ~ ")"
+    ).columns[0].values() | list -%}
+    {%- set written = run_query(
+        "select name from parquet_schema(" ~ _aws_saas_quoted(file) ~ ") where num_children is null"
+    ).columns[0].values() | list -%}
+    {%- set rows = run_query(
+        "select count(*) > 0 from (select 1 from read_parquet(" ~ _aws_saas_quoted(file) ~ ") limit 1)"
+    ).rows[0][0] -%}
+    {{ return([_aws_saas_column_problem(found, written), rows]) }}
+{% endmacro %}
+
+{#- _aws_saas_column_problem(found, written): a required column missing from the header names
+    `found`, or present more than once among the names as `written`; none when all is well.
+    Names match as in the source: case-insensitive, a space, an underscore or nothing between words. -#}
+{% macro _aws_saas_column_problem(found, written) %}
+    {%- set found_keys = [] -%}
+    {%- for name in found -%}
+        {%- do found_keys.append(name | lower | replace(' ', '') | replace('_', '')) -%}
+    {%- endfor -%}
+    {%- for required in aws_saas_required_columns() -%}
+        {%- set key = required | lower | replace(' ', '') -%}
+        {%- if key not in found_keys -%}
+            {{ return("required column '" ~ required ~ "' is missing (found: " ~ _aws_saas_shown(found | join(', ')) ~ ")") }}
+        {%- endif -%}
+        {%- set positions = [] -%}
+        {%- for name in written -%}
+            {%- if (name | lower | replace(' ', '') | replace('_', '')) == key -%}
+                {%- do positions.append(loop.index | string) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if positions | length > 1 -%}
+            {{ return(
+                "column '" ~ required ~ "' appears "
+                ~ ("twice" if positions | length == 2 else (positions | length) ~ " times")
+                ~ " (columns " ~ positions[:-1] | join(', ') ~ " and " ~ positions[-1] ~ ")"
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{% endmacro %}
+
+{#- _aws_saas_raw_lines(file, skip): the file's lines as text, one column, without sniffing,
+    after the first `skip` lines: a line that is not UTF-8 is left out (ignore_errors), a blank
+    line is null. The delimiter is three control bytes no text has. -#}
+{% macro _aws_saas_raw_lines(file, skip) %}
+    {{ return(
+        "read_csv(" ~ _aws_saas_quoted(file) ~ ", auto_detect = false, header = false, columns = {'line': 'VARCHAR'},"
+        ~ " delim = chr(1) || chr(2) || chr(3), quote = '', escape = '', strict_mode = false,"
+        ~ " ignore_errors = true, skip = " ~ skip ~ ")"
+    ) }}
+{% endmacro %}
+
+{#- _aws_saas_quoted(text): `text` as a SQL string literal. -#}
+{% macro _aws_saas_quoted(text) %}
+    {{ return("'" ~ (text | replace("'", "''")) ~ "'") }}
+{% endmacro %}
+
+{#- _aws_saas_shown(text): a header text as a message shows it: one line, control bytes as
+    `?`, at most 200 characters. -#}
+{% macro _aws_saas_shown(text) %}
+    {%- set text = modules.re.sub('[\\x00-\\x1f\\x7f]', '?', text) -%}
+    {{ return(text if text | length <= 200 else text[:200] ~ '...') }}
 {% endmacro %}

@@ -14,8 +14,10 @@
       its position in the input (file by file in name order, then the line's
       place in its file), as the DuckDB target numbers them.
 
-    A header that lacks a required column stops the run with one line naming the
-    file and the column.
+    A header that lacks a required column, or has one twice, stops the run with
+    one line naming the file and the column. For CSV every file of a glob is
+    checked by its own first line (Spark itself takes the names of the first
+    file only); a Parquet glob is checked through the table's merged schema.
 -#}
 {% macro load_aws_saas_order_lines() %}
     {{ return(adapter.dispatch('load_aws_saas_order_lines', 'customer_value')()) }}
@@ -53,6 +55,10 @@
         {%- do run_query(
             "create table raw.aws_saas_order_lines_file using " ~ file_format ~ " options (" ~ options ~ ")"
         ) -%}
+
+        {%- if file_format == "csv" -%}
+            {%- do _spark_check_csv_headers(path) -%}
+        {%- endif -%}
 
         {%- set found = run_query("select * from raw.aws_saas_order_lines_file limit 0").column_names -%}
         {%- set by_name = {} -%}
@@ -111,4 +117,48 @@
         {%- do run_query(view_sql) -%}
     {%- endif -%}
     select 1
+{% endmacro %}
+
+{#- _spark_check_csv_headers(path): every CSV file of the input by its own first line
+    (the line with the smallest read position of its file, as the view numbers lines), split at
+    Spark's comma: a required column missing or present twice stops the run with one line
+    naming that file. Names match as on DuckDB (case-insensitive, a space, an underscore or
+    nothing between words; a byte-order mark and quotes around a name are dropped). -#}
+{% macro _spark_check_csv_headers(path) %}
+    {%- set headers = run_query(
+        "select file, min_by(value, read_order) as header from ("
+        ~ "select regexp_replace(url_decode(input_file_name()), '^file:(//)?', '') as file, value,"
+        ~ " monotonically_increasing_id() as read_order from text.`" ~ (path | replace('`', '``')) ~ "`"
+        ~ ") group by file order by file"
+    ) -%}
+    {%- for row in headers.rows -%}
+        {%- set names = [] -%}
+        {%- set keys = [] -%}
+        {%- for name in ((row[1] or '') | replace('\ufeff', '') | replace('\r', '')).split(',') -%}
+            {%- set name = name | trim | replace('"', '') -%}
+            {%- do names.append(name) -%}
+            {%- do keys.append(name | lower | replace(' ', '') | replace('_', '')) -%}
+        {%- endfor -%}
+        {%- for required in aws_saas_required_columns() -%}
+            {%- set key = required | lower | replace(' ', '') -%}
+            {%- set positions = [] -%}
+            {%- for found_key in keys -%}
+                {%- if found_key == key -%}
+                    {%- do positions.append(loop.index | string) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- if positions | length == 0 -%}
+                {{ exceptions.raise_compiler_error(
+                    "Input file '" ~ row[0] ~ "': required column '" ~ required ~ "' is missing (found: "
+                    ~ (names | join(', ')) ~ ")"
+                ) }}
+            {%- elif positions | length > 1 -%}
+                {{ exceptions.raise_compiler_error(
+                    "Input file '" ~ row[0] ~ "': column '" ~ required ~ "' appears "
+                    ~ ("twice" if positions | length == 2 else (positions | length) ~ " times")
+                    ~ " (columns " ~ positions[:-1] | join(', ') ~ " and " ~ positions[-1] ~ ")"
+                ) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
 {% endmacro %}
