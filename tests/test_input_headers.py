@@ -287,3 +287,20 @@ def test_a_bad_csv_file_of_a_glob_exits_2_naming_it_on_spark(tmp_path, case):
     # The JVM's own notice of its incubator modules comes before any line of the runner's.
     run.stderr = "\n".join(text for text in run.stderr.splitlines() if not text.startswith("WARNING: Using incubator"))
     assert one_error_line(run) == f"error: Input file '{bad_file}': {problem}"
+
+
+def test_a_glob_file_in_another_column_order_exits_2_naming_it_on_spark(tmp_path):
+    # Spark reads every file of a CSV glob by the first file's header, by position:
+    # a later file with its columns in another order would land in the wrong columns.
+    require("spark")
+    write_csv(tmp_path / "part1.csv", GOOD_LINES[:20])
+    reversed_header = list(reversed(HEADER))
+    second = write_csv(tmp_path / "part2.csv", GOOD_LINES[20:], header=reversed_header)
+
+    run = run_pipeline_in(tmp_path / "run", "--target", "spark", input_path=tmp_path / "part*.csv")
+
+    run.stderr = "\n".join(text for text in run.stderr.splitlines() if not text.startswith("WARNING: Using incubator"))
+    assert one_error_line(run) == (
+        f"error: Input file '{second}': its columns are not in the order of '{tmp_path / 'part1.csv'}' "
+        f"(found: {', '.join(reversed_header)}); on Spark every file of a glob needs the same column order"
+    )

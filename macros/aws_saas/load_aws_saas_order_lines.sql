@@ -131,6 +131,7 @@
         ~ " monotonically_increasing_id() as read_order from text.`" ~ (path | replace('`', '``')) ~ "`"
         ~ ") group by file order by file"
     ) -%}
+    {%- set first = namespace(file=none, keys=none) -%}
     {%- for row in headers.rows -%}
         {%- set names = [] -%}
         {%- set keys = [] -%}
@@ -160,5 +161,16 @@
                 ) }}
             {%- endif -%}
         {%- endfor -%}
+        {#- Spark reads every file of a glob by the first file's header, by position:
+            a file whose columns come in another order would be read into the wrong columns. -#}
+        {%- if first.keys is none -%}
+            {%- set first.file = row[0] -%}
+            {%- set first.keys = keys -%}
+        {%- elif keys != first.keys -%}
+            {{ exceptions.raise_compiler_error(
+                "Input file '" ~ row[0] ~ "': its columns are not in the order of '" ~ first.file
+                ~ "' (found: " ~ (names | join(', ')) ~ "); on Spark every file of a glob needs the same column order"
+            ) }}
+        {%- endif -%}
     {%- endfor -%}
 {% endmacro %}
