@@ -25,11 +25,12 @@ from pathlib import Path
 
 # The export's header, in its order (as macros/aws_saas/aws_saas_required_columns.sql lists it),
 # and the input checks made before loading.
-from input_headers import REQUIRED_COLUMNS, input_problem
+from input_headers import REQUIRED_COLUMNS, input_problem, sniff_problem
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 RAW_SCHEMA, RAW_TABLE = "raw", "aws_saas_order_lines"
+MALFORMED_TABLE = "aws_saas_malformed_lines"  # the lines the reader cannot split (SPEC §3)
 
 
 class InputError(Exception):
@@ -60,8 +61,8 @@ def _quoted(text: str) -> str:
 def _reader(path: str) -> str:
     if path.lower().endswith(".parquet"):
         return f"read_parquet({_quoted(path)}, union_by_name = true, filename = true)"
-    return (f"read_csv({_quoted(path)}, header = true, all_varchar = true, union_by_name = true,"
-            " filename = true, null_padding = true)")
+    return (f"read_csv({_quoted(path)}, header = true, all_varchar = true, filename = true,"
+            " store_rejects = true, rejects_table = 'reject_errors', rejects_scan = 'reject_scans')")
 
 
 def raw_column_name(header: str) -> str:
@@ -88,42 +89,112 @@ def check_input(con, path: str) -> None:
     try:
         problem = input_problem(con, path)
     except Exception as error:  # duckdb raises its own error classes, e.g. on a .parquet that is not Parquet
-        raise InputError(f"Input file '{path}': {str(error).strip().splitlines()[0]}") from None
+        first_line = str(error).strip().splitlines()[0]
+        raise InputError(sniff_problem(first_line) or f"Input file '{path}': {first_line}") from None
     if problem:
         raise InputError(problem)
 
 
-def load_postgres(path: str, connection_settings: dict | None = None) -> int:
-    """Replace raw.aws_saas_order_lines with every line of `path`; returns the line count.
+# The malformed lines from the reader's rejects, and every line's position in the input,
+# as the DuckDB target computes them (macros/aws_saas/store_malformed_lines.sql and
+# positioned_among_malformed_lines.sql): the reader gives a malformed line's number in
+# its file; an order line's position counts the malformed lines before it.
+MALFORMED_LINES_SQL = """
+create table malformed as
+with rejected_lines as (
+    select scans.file_path as source_file, cast(errors.line as bigint) as source_file_line,
+        arg_min(errors.csv_line, errors.column_idx) as raw_line,
+        arg_min(errors.error_type || ' - ' || errors.error_message, errors.column_idx) as reader_error
+    from reject_errors as errors
+    inner join reject_scans as scans on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id
+    group by scans.file_path, errors.line
+),
+files as (
+    select source_file, sum(lines) as data_lines
+    from (select source_file, count(*) as lines from lines group by source_file
+          union all select source_file, count(*) from rejected_lines group by source_file)
+    group by source_file
+),
+file_offsets as (
+    select source_file, data_lines, coalesce(sum(data_lines) over (
+        order by source_file rows between unbounded preceding and 1 preceding), 0) as lines_before
+    from files
+),
+ranked as (
+    select *, row_number() over (partition by source_file order by source_file_line) as rank_in_file,
+        count(*) over (partition by source_file) as malformed_in_file
+    from rejected_lines
+)
+select ranked.source_file, ranked.source_file_line,
+    file_offsets.lines_before + greatest(ranked.rank_in_file, least(ranked.source_file_line - 1,
+        file_offsets.data_lines - (ranked.malformed_in_file - ranked.rank_in_file))) as source_line_number,
+    trim(ranked.raw_line, chr(13) || chr(10)) as raw_line, ranked.reader_error
+from ranked inner join file_offsets on ranked.source_file = file_offsets.source_file
+"""
+POSITIONED_LINES_SQL = """
+select lines.*, lines.rowid + 1 + coalesce(steps.malformed_lines_so_far, 0) as source_line_number
+from lines
+asof left join (
+    select order_lines_before, sum(count(*)) over (order by order_lines_before) as malformed_lines_so_far
+    from (select source_line_number - row_number() over (order by source_line_number) as order_lines_before
+          from malformed)
+    group by order_lines_before
+) as steps on lines.rowid + 1 > steps.order_lines_before
+order by lines.rowid
+"""
 
-    DuckDB writes the lines, numbered in file order, to a temporary CSV file that
-    is streamed to the server with COPY FROM STDIN, in one transaction: a failed
-    load leaves the previous table as it was.
+
+def load_postgres(path: str, connection_settings: dict | None = None) -> int:
+    """Replace raw.aws_saas_order_lines with every line of `path` the reader can split, and
+    raw.aws_saas_malformed_lines with those it cannot; returns the line count.
+
+    DuckDB writes the lines, numbered in file order, to temporary CSV files that are
+    streamed to the server with COPY FROM STDIN, in one transaction: a failed load
+    leaves the previous tables as they were.
     """
     import duckdb
     import psycopg2
 
     raw_columns = [raw_column_name(header) for header in REQUIRED_COLUMNS]
+    malformed_columns = "source_file text, source_file_line bigint, source_line_number bigint, raw_line text, reader_error text"
     with tempfile.TemporaryDirectory(prefix="customer_value_load_") as work_dir:
         con = duckdb.connect(str(Path(work_dir) / "load.duckdb"))
         try:
             check_input(con, path)
             # Written to a table first: DuckDB keeps insertion order, so rowid + 1
-            # is the line's position, as on the DuckDB target (macros/aws_saas/base_line_number.sql).
+            # is the line's place among the lines read, as on the DuckDB target
+            # (macros/aws_saas/base_line_number.sql).
             con.execute(f"create table lines as {raw_lines_select(path)}")
+            if path.lower().endswith(".parquet"):
+                con.execute("create table malformed (source_file varchar, source_file_line bigint,"
+                            " source_line_number bigint, raw_line varchar, reader_error varchar)")
+            else:
+                spanning = con.execute(
+                    "select scans.file_path, errors.line from reject_errors as errors inner join reject_scans as scans"
+                    " on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id"
+                    " where position(chr(10) in trim(errors.csv_line, chr(13) || chr(10))) > 0"
+                    " order by scans.file_path, errors.line limit 1"
+                ).fetchone()
+                if spanning:  # as macros/aws_saas/store_malformed_lines.sql: a broken quote stops the run
+                    raise InputError(
+                        f"Input file '{spanning[0]}': line {spanning[1]} opens a quoted field that runs over the"
+                        " lines after it (a broken quote?), so the reader cannot tell which of them are order"
+                        " lines; close or remove that quote"
+                    )
+                con.execute(MALFORMED_LINES_SQL)
             csv_path = Path(work_dir) / "lines.csv"
-            con.execute(
-                f"copy (select *, rowid + 1 as source_line_number from lines order by rowid)"
-                f" to {_quoted(str(csv_path))} (format csv, header true)"
-            )
-            line_count = con.execute("select count(*) from lines").fetchone()[0]
+            malformed_path = Path(work_dir) / "malformed.csv"
+            con.execute(f"copy ({POSITIONED_LINES_SQL}) to {_quoted(str(csv_path))} (format csv, header true)")
+            con.execute(f"copy malformed to {_quoted(str(malformed_path))} (format csv, header true)")
+            line_count = con.execute("select (select count(*) from lines) + (select count(*) from malformed)").fetchone()[0]
         finally:
             con.close()
 
         columns_ddl = ", ".join(f"{name} text" for name in raw_columns + ["source_file"])
         pg = postgres_connection(connection_settings)
         try:
-            with pg, pg.cursor() as cursor, open(csv_path, encoding="utf-8") as lines:
+            with pg, pg.cursor() as cursor, open(csv_path, encoding="utf-8") as lines, \
+                    open(malformed_path, encoding="utf-8") as malformed:
                 cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
                 cursor.execute(f"drop table if exists {RAW_SCHEMA}.{RAW_TABLE} cascade")
                 cursor.execute(
@@ -131,6 +202,11 @@ def load_postgres(path: str, connection_settings: dict | None = None) -> int:
                 )
                 cursor.copy_expert(
                     f"copy {RAW_SCHEMA}.{RAW_TABLE} from stdin with (format csv, header true)", lines
+                )
+                cursor.execute(f"drop table if exists {RAW_SCHEMA}.{MALFORMED_TABLE} cascade")
+                cursor.execute(f"create table {RAW_SCHEMA}.{MALFORMED_TABLE} ({malformed_columns})")
+                cursor.copy_expert(
+                    f"copy {RAW_SCHEMA}.{MALFORMED_TABLE} from stdin with (format csv, header true)", malformed
                 )
         except psycopg2.DataError as error:
             # e.g. a NUL byte, which PostgreSQL text cannot hold: say so rather than change the line

@@ -12,7 +12,10 @@ found is one line naming that file:
   whole file, so a damaged data line cannot make a present column look missing):
   a header that is not UTF-8 text, has binary bytes, has no delimiter DuckDB can
   find, cannot be read as CSV, lacks a required column or has one twice;
-- Parquet: its schema lacks a required column or has one twice.
+- Parquet: its schema lacks a required column or has one twice;
+- a CSV file of a glob that spells a required column otherwise than the first file
+  (`row_id` against `Row ID`): DuckDB's reader matches a glob's files by their header
+  names (case aside), as it must to keep the lines it cannot split (store_rejects).
 
 Then the input as a whole must have at least one order line.
 """
@@ -88,32 +91,43 @@ def column_problem(found: list[str], written: list[str] | None = None) -> str | 
     return None
 
 
-def csv_problem(con, file: str) -> tuple[str | None, bool]:
-    """(the problem of a CSV file's header or None, whether an order line follows the header)."""
+def csv_header(con, file: str) -> tuple[str | None, bool, list[str]]:
+    """(the problem of a CSV file's header or None, whether an order line follows it, its names)."""
     head = json.loads(con.execute(f"select to_json(list(line)) from (select line from {raw_lines(file)}"
                                   f" limit {HEAD_LINES})").fetchone()[0] or "[]")
     lead = next((index for index, line in enumerate(head) if line is not None), None)
     if lead is None:
         if not head:
-            return "no line of the file can be read as UTF-8 text (a binary file, or another encoding?)", False
-        return "no header: " + (f"lines 1 to {len(head)} are" if len(head) > 1 else "line 1 is") + " blank", False
+            return "no line of the file can be read as UTF-8 text (a binary file, or another encoding?)", False, []
+        return "no header: " + (f"lines 1 to {len(head)} are" if len(head) > 1 else "line 1 is") + " blank", False, []
     header = head[lead]
     # A line that is not UTF-8 is left out, so the header is that line only when the first line
     # after it in the file (skip counts every line) is the next line read.
     header_is_line, has_lines = con.execute(header_is_line_sql(file, lead)).fetchone()
     if not header_is_line:
-        return f"the header (line {lead + 1}) is not UTF-8 text (a binary file, or another encoding?)", False
+        return f"the header (line {lead + 1}) is not UTF-8 text (a binary file, or another encoding?)", False, []
     if BINARY_BYTES.search(header):
-        return f"not a CSV text file: the header (line {lead + 1}) has binary bytes", False
+        return f"not a CSV text file: the header (line {lead + 1}) has binary bytes", False, []
     fields = json.loads(con.execute(header_fields(file)).fetchone()[0] or "[]")
     found = [field for field in fields if field is not None]
     unquoted = header.replace('"', "")
     if not found or any(name.replace('"', "") not in unquoted for name in found):
-        return f"the header (line {lead + 1}) cannot be read as CSV: {shown(header)}", False
+        return f"the header (line {lead + 1}) cannot be read as CSV: {shown(header)}", False, []
     if len(found) == 1 and len(REQUIRED_COLUMNS) > 1:
         return ("DuckDB cannot find the delimiter between the header's names (a comma, semicolon, tab or pipe):"
-                f" it reads one column '{shown(found[0])}'"), False
-    return column_problem(found), has_lines
+                f" it reads one column '{shown(found[0])}'"), False, []
+    return column_problem(found), has_lines, found
+
+
+def spelling_problem(first: tuple[str, dict[str, str]], names: dict[str, str]) -> str | None:
+    """A required column this file spells otherwise than the glob's first file (case aside), or None."""
+    first_file, first_names = first
+    for required in REQUIRED_COLUMNS:
+        key = header_key(required)
+        if names[key].lower() != first_names[key].lower():
+            return (f"column '{shown(names[key])}' is spelled '{shown(first_names[key])}' in '{first_file}'"
+                    " (the files of a CSV glob are matched by their header names)")
+    return None
 
 
 def parquet_problem(con, file: str) -> tuple[str | None, bool]:
@@ -128,6 +142,18 @@ def parquet_problem(con, file: str) -> tuple[str | None, bool]:
     return problem, bool(rows)
 
 
+SNIFF_ERROR = re.compile(r'Error when sniffing file "(.*)"')
+
+
+def sniff_problem(message: str) -> str | None:
+    """DuckDB's "Error when sniffing file" as one line that names the file and the usual cause, or None."""
+    sniffed = SNIFF_ERROR.search(message)
+    if not sniffed:
+        return None
+    return (f"Input file '{sniffed.group(1)}': DuckDB cannot detect how the file is written (its delimiter"
+            " and quoting); a quote that opens a field and never closes (a broken quote) is the usual cause")
+
+
 def input_problem(con, path: str) -> str | None:
     """The first problem of the input `path` (a file or a glob) as one line, or None.
 
@@ -139,11 +165,20 @@ def input_problem(con, path: str) -> str | None:
         return f"Input file '{path}': file not found"
     sizes = dict(con.execute(f"select filename, size from read_blob({_quoted(path)})").fetchall())
     any_lines = False
+    first_names: tuple[str, dict[str, str]] | None = None  # a CSV glob's first file and its names
     for file in files:
         if sizes.get(file) == 0:
             return f"Input file '{file}': file is empty"
-        check = parquet_problem if file.lower().endswith(".parquet") else csv_problem
-        problem, has_lines = check(con, file)
+        if file.lower().endswith(".parquet"):
+            problem, has_lines = parquet_problem(con, file)
+        else:
+            problem, has_lines, found = csv_header(con, file)
+            if not problem:
+                names = {header_key(name): name for name in found}
+                if first_names is None:
+                    first_names = (file, names)
+                else:
+                    problem = spelling_problem(first_names, names)
         if problem:
             return f"Input file '{file}': {problem}"
         any_lines = any_lines or has_lines

@@ -34,6 +34,7 @@ import sys
 from pathlib import Path
 
 import engines
+import input_headers
 import progress
 import publishing
 import report
@@ -193,7 +194,7 @@ def run_dbt(command: list[str], callbacks: list | None = None):
             holder = re.search(r"held in (.*?\(PID \d+\))", message)
             by = f" ({holder.group(1)})" if holder else ""
             raise UsageError(f"warehouse '{warehouse_path()}' is in use by another process{by}")
-        raise UsageError(message)
+        raise UsageError(input_headers.sniff_problem(message) or message)
     if command[0] != "build":
         return result, []
     failed = failed_statuses()

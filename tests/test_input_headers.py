@@ -138,10 +138,10 @@ def _replace_line(rows_text: list[str], index: int, text: str) -> list[str]:
     return rows_text[:index] + [text] + rows_text[index + 1:]
 
 
-# Damaged data lines under a good header: never a header problem. (Staging does
-# not yet turn a line the reader cannot split into a `malformed_line` reject: issue
-# #13 item 1; the reader's own error stops staging today, exit 1.) The first data line is damaged where that is the
-# hardest case for a reader that sniffs the file.
+# Damaged data lines under a good header: never a header problem (staging rejects
+# a line the reader cannot split as a `malformed_line`: tests/test_malformed_lines.py).
+# The first data line is damaged where that is the hardest case for a reader that
+# sniffs the file.
 GOOD_TEXT = text_lines(GOOD_LINES)
 DAMAGED_LINES = {
     "twenty_fields_first_line": _replace_line(GOOD_TEXT, 0, GOOD_TEXT[0].replace("Chevron", "Chevron, Inc.")),
@@ -252,17 +252,6 @@ def test_a_damaged_data_line_passes_the_hook_on_duckdb(tmp_path, case):
     run = run_pipeline_in(tmp_path / "run", "--select", "lrfm_action_playbook", input_path=damaged_file(tmp_path, case))
 
     assert run.returncode == 0, run.stderr[-3000:]
-
-
-@pytest.mark.parametrize("case", ["twenty_fields_first_line", "truncated_first_line"])
-def test_a_damaged_first_line_never_stops_staging_with_a_false_missing_column(tmp_path, case):
-    # Whatever staging makes of the line, the run does not stop with exit 2 and a
-    # false "required column ... is missing".
-    run = run_pipeline_in(tmp_path / "run", "--select", "staging", "--vars", "{max_reject_rate: 1}",
-                          input_path=damaged_file(tmp_path, case))
-
-    assert run.returncode != 2, run.stderr[-3000:]
-    assert "is missing" not in run.stderr and "Input file" not in run.stderr
 
 
 @pytest.mark.parametrize("case", ["glob_second_lacks_profit", "glob_second_parquet_lacks_profit",

@@ -11,8 +11,10 @@
 {% macro assert_reject_rate_within_threshold(rejected_relation) %}
     {%- if execute -%}
         {%- set max_rate = var('max_reject_rate') | float -%}
+        {#- every raw line: those the reader made into fields, and the malformed ones -#}
         {%- set totals = run_query(
-            "select count(*) from " ~ ref('base_aws_saas__order_lines')
+            "select (select count(*) from " ~ ref('base_aws_saas__order_lines') ~ ")"
+            ~ " + (select count(*) from " ~ ref('base_aws_saas__malformed_lines') ~ ")"
         ) -%}
         {%- set total_lines = totals.rows[0][0] -%}
         {%- set reasons = run_query(

@@ -45,7 +45,7 @@
             "select filename from read_blob(" ~ _aws_saas_quoted(path) ~ ") where size = 0"
         ).columns[0].values() -%}
 
-        {%- set state = namespace(any_lines = false) -%}
+        {%- set state = namespace(any_lines = false, first_file = none, first_names = none) -%}
         {%- for row in files.rows -%}
             {%- set file = row[0] -%}
             {%- if file in empty -%}
@@ -55,6 +55,29 @@
                 {%- set checked = _aws_saas_parquet_problem(file) -%}
             {%- else -%}
                 {%- set checked = _aws_saas_csv_problem(file) -%}
+                {%- if not checked[0] -%}
+                    {#- The reader matches a glob's files by their header names (case aside),
+                        as it must to keep the lines it cannot split (store_rejects). -#}
+                    {%- set names = {} -%}
+                    {%- for name in checked[2] -%}
+                        {%- do names.update({name | lower | replace(' ', '') | replace('_', ''): name}) -%}
+                    {%- endfor -%}
+                    {%- if state.first_names is none -%}
+                        {%- set state.first_file = file -%}
+                        {%- set state.first_names = names -%}
+                    {%- else -%}
+                        {%- for required in aws_saas_required_columns() -%}
+                            {%- set key = required | lower | replace(' ', '') -%}
+                            {%- if names[key] | lower != state.first_names[key] | lower -%}
+                                {{ exceptions.raise_compiler_error(
+                                    "Input file '" ~ file ~ "': column '" ~ _aws_saas_shown(names[key])
+                                    ~ "' is spelled '" ~ _aws_saas_shown(state.first_names[key]) ~ "' in '"
+                                    ~ state.first_file ~ "' (the files of a CSV glob are matched by their header names)"
+                                ) }}
+                            {%- endif -%}
+                        {%- endfor -%}
+                    {%- endif -%}
+                {%- endif -%}
             {%- endif -%}
             {%- if checked[0] -%}
                 {{ exceptions.raise_compiler_error("Input file '" ~ file ~ "': " ~ checked[0]) }}
@@ -69,7 +92,7 @@
 {% endmacro %}
 
 {#- _aws_saas_csv_problem(file): [the problem of a CSV file's header or none, whether an
-    order line follows the header]. The header is the first non-blank line (DuckDB skips
+    order line follows the header, its names]. The header is the first non-blank line (DuckDB skips
     blank lines before it); a line that is not UTF-8 is left out of the raw lines, so the
     header read is that line only when the line after it in the file is the next one read. -#}
 {% macro _aws_saas_csv_problem(file) %}
@@ -84,9 +107,9 @@
     {%- endfor -%}
     {%- if state.lead is none -%}
         {%- if head | length == 0 -%}
-            {{ return(["no line of the file can be read as UTF-8 text (a binary file, or another encoding?)", false]) }}
+            {{ return(["no line of the file can be read as UTF-8 text (a binary file, or another encoding?)", false, []]) }}
         {%- endif -%}
-        {{ return(["no header: " ~ (("lines 1 to " ~ (head | length) ~ " are") if head | length > 1 else "line 1 is") ~ " blank", false]) }}
+        {{ return(["no header: " ~ (("lines 1 to " ~ (head | length) ~ " are") if head | length > 1 else "line 1 is") ~ " blank", false, []]) }}
     {%- endif -%}
     {%- set lead = state.lead -%}
     {%- set header = head[lead] -%}
@@ -97,10 +120,10 @@
         ~ after_header ~ " is not null as has_lines"
     ).rows[0] -%}
     {%- if not read[0] -%}
-        {{ return(["the header (line " ~ (lead + 1) ~ ") is not UTF-8 text (a binary file, or another encoding?)", false]) }}
+        {{ return(["the header (line " ~ (lead + 1) ~ ") is not UTF-8 text (a binary file, or another encoding?)", false, []]) }}
     {%- endif -%}
     {%- if modules.re.search('[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]', header) -%}
-        {{ return(["not a CSV text file: the header (line " ~ (lead + 1) ~ ") has binary bytes", false]) }}
+        {{ return(["not a CSV text file: the header (line " ~ (lead + 1) ~ ") has binary bytes", false, []]) }}
     {%- endif -%}
 
     {%- set fields = fromjson(run_query(
@@ -116,16 +139,17 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if found | length == 0 or not state.read_apart -%}
-        {{ return(["the header (line " ~ (lead + 1) ~ ") cannot be read as CSV: " ~ _aws_saas_shown(header), false]) }}
+        {{ return(["the header (line " ~ (lead + 1) ~ ") cannot be read as CSV: " ~ _aws_saas_shown(header), false, []]) }}
     {%- endif -%}
     {%- if found | length == 1 -%}
         {{ return([
             "DuckDB cannot find the delimiter between the header's names (a comma, semicolon, tab or pipe):"
             ~ " it reads one column '" ~ _aws_saas_shown(found[0]) ~ "'",
             false,
+            [],
         ]) }}
     {%- endif -%}
-    {{ return([_aws_saas_column_problem(found, found), read[1]]) }}
+    {{ return([_aws_saas_column_problem(found, found), read[1], found]) }}
 {% endmacro %}
 
 {#- _aws_saas_parquet_problem(file): [the problem of a Parquet file's schema or none, whether it

@@ -1,3 +1,8 @@
+{{ config(
+    pre_hook="{{ forget_csv_rejects() }}",
+    post_hook="{{ store_malformed_lines(this) }}",
+) }}
+
 {#-
     Every raw order line, in file order, typed and checked: `reject_reason`
     names the first problem found in the line itself (null when there is none).
@@ -11,6 +16,10 @@
     file order, and base_line_number() reads a line's position back. The raw
     values are kept, packed in one array, only for rejected lines; every line
     keeps a fingerprint of its 19 raw values.
+
+    A line the CSV reader cannot split into the header's fields never gets
+    here: the reader stores it aside, and the post-hook writes it to the source
+    `malformed_lines` (base_aws_saas__malformed_lines).
 -#}
 
 {%- set raw_columns = aws_saas_raw_columns() %}
