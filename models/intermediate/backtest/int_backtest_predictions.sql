@@ -18,9 +18,15 @@
       formula_clv                its predicted value           -                       avg_order_profit x
                                                                                        orders_per_year x window years
       kmeans_clusters            the cluster's mean monetary   cluster 1               -
+      bgnbd_expected_orders      BG/NBD expected orders in     -                       -
+                                 the window
+      bgnbd_gamma_gamma_value    its predicted value           -                       BG/NBD x Gamma-Gamma
+                                                                                       predicted_value of the window
       nobody_is_top              -                             nobody                  -
 
-    kmeans_clusters only where the Python models run. All scores come from the
+    kmeans_clusters and the two BG/NBD models (int_customer_snapshots_forecasted,
+    snapshot backtest_cutoff, horizon = the cutoff to the analysis date) only
+    where the Python models run. All scores come from the
     same macros as customer_segments. Float scores are rounded to 6 decimals, so
     that equal scores tie on every engine and rankings agree across engines.
 -#}
@@ -68,6 +74,18 @@
         'ranked_by': 'the mean monetary of its cluster',
         'predicts': none,
     },
+    'bgnbd_expected_orders': {
+        'order': 8,
+        'positive': none,
+        'ranked_by': 'BG/NBD expected orders in the window',
+        'predicts': none,
+    },
+    'bgnbd_gamma_gamma_value': {
+        'order': 9,
+        'positive': none,
+        'ranked_by': 'its predicted value',
+        'predicts': 'BG/NBD expected orders x Gamma-Gamma order value x profit margin',
+    },
     'nobody_is_top': {
         'order': 10,
         'positive': 'nobody',
@@ -102,6 +120,14 @@ customers as (
 
         -- K-Means clusters as of the cutoff: a Python model
         select * from {{ ref('int_customer_snapshots_clustered') }}
+
+    ),
+
+    customer_forecasts as (
+
+        -- BG/NBD x Gamma-Gamma, fitted on the orders before the cutoff, forecast
+        -- for the cutoff to the analysis date: a Python model
+        select * from {{ ref('int_customer_snapshots_forecasted') }}
 
     ),
 {% endif %}
@@ -252,6 +278,31 @@ final as (
 
         from customer_clusters
         where snapshot_name = 'backtest_cutoff'
+
+        union all
+
+        -- a fit that did not converge has null forecasts: the model then has no rows
+        select
+            {{ model_columns['bgnbd_expected_orders'] }}
+            customer_id,
+            {{ round_double('expected_orders', 6) }} as score,
+            cast(null as {{ dbt.type_boolean() }}) as is_predicted_top,
+            cast(null as {{ type_double() }}) as predicted_value
+
+        from customer_forecasts
+        where snapshot_name = 'backtest_cutoff' and expected_orders is not null
+
+        union all
+
+        select
+            {{ model_columns['bgnbd_gamma_gamma_value'] }}
+            customer_id,
+            {{ round_double('predicted_value', 6) }} as score,
+            cast(null as {{ dbt.type_boolean() }}) as is_predicted_top,
+            {{ round_double('predicted_value', 6) }} as predicted_value
+
+        from customer_forecasts
+        where snapshot_name = 'backtest_cutoff' and predicted_value is not null
     {%- endif %}
 
 )

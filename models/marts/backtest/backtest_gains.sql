@@ -109,12 +109,17 @@ final as (
         scoring_model as model,  -- noqa: RF04
         cast(contacted_percent as {{ dbt.type_int() }}) as contacted_percent,
         cast(contacted_customers as {{ dbt.type_bigint() }}) as contacted_customers,
-        cast(contacted_customers as {{ type_double() }}) / nullif(evaluated_customers, 0) as contacted_share,
+        -- shares to 6 decimals: what a chart needs, and the same figure on every engine
+        {{ round_double(
+            'cast(contacted_customers as ' ~ type_double() ~ ') / nullif(evaluated_customers, 0)', 6
+        ) }} as contacted_share,
         cast(captured_future_profit as {{ type_double() }}) as captured_future_profit,
-        cast(captured_future_profit as {{ type_double() }}) / nullif(total_future_profit, 0)
-            as captured_profit_share,
-        cast(perfect_future_profit as {{ type_double() }}) / nullif(total_future_profit, 0)
-            as perfect_profit_share,
+        {{ round_double(
+            'cast(captured_future_profit as ' ~ type_double() ~ ') / nullif(total_future_profit, 0)', 6
+        ) }} as captured_profit_share,
+        {{ round_double(
+            'cast(perfect_future_profit as ' ~ type_double() ~ ') / nullif(total_future_profit, 0)', 6
+        ) }} as perfect_profit_share,
         cast(model_order as {{ dbt.type_int() }}) as model_order,
         cast(evaluated_customers as {{ dbt.type_bigint() }}) as evaluated_customers,
         cast(total_future_profit as {{ type_double() }}) as total_future_profit,

@@ -152,7 +152,8 @@ final as (
     select
         scoring_model as model,  -- noqa: RF04
         metric,
-        metric_value as value,  -- noqa: RF04
+        -- 6 decimals: what a reader needs, and the same figure on every engine
+        {{ round_double('metric_value', 6) }} as value,  -- noqa: RF04
         cast(metric_order as {{ dbt.type_int() }}) as metric_order,
         positive_rule,
         '{{ lrfm_score_method() }}' as score_method,
