@@ -73,8 +73,9 @@ ranked as (
         end as ranking_position,
         case
             when score is not null
-                then rank() over (partition by scoring_model order by score asc nulls last)
-                + cast(count(*) over (partition by scoring_model, score) - 1 as {{ type_double() }}) / 2
+                then
+                    rank() over (partition by scoring_model order by score asc nulls last)
+                    + cast(count(*) over (partition by scoring_model, score) - 1 as {{ type_double() }}) / 2
         end as score_average_rank,
         rank() over (partition by scoring_model order by future_profit asc)
         + cast(count(*) over (partition by scoring_model, future_profit) - 1 as {{ type_double() }}) / 2
