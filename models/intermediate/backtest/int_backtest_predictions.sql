@@ -281,7 +281,8 @@ final as (
 
         union all
 
-        -- a fit that did not converge has null forecasts: the model then has no rows
+        -- only a converged fit's forecasts: a model that cannot score every
+        -- customer would be judged on another population, so it has no rows
         select
             {{ model_columns['bgnbd_expected_orders'] }}
             customer_id,
@@ -290,7 +291,7 @@ final as (
             cast(null as {{ type_double() }}) as predicted_value
 
         from customer_forecasts
-        where snapshot_name = 'backtest_cutoff' and expected_orders is not null
+        where snapshot_name = 'backtest_cutoff' and is_fit_converged and expected_orders is not null
 
         union all
 
@@ -302,7 +303,7 @@ final as (
             {{ round_double('predicted_value', 6) }} as predicted_value
 
         from customer_forecasts
-        where snapshot_name = 'backtest_cutoff' and predicted_value is not null
+        where snapshot_name = 'backtest_cutoff' and is_fit_converged and predicted_value is not null
     {%- endif %}
 
 )
