@@ -191,7 +191,24 @@ def fitted_model(record: dict):
 
 
 def _expected_orders(bgnbd, t, frequency, recency, age):
-    return np.asarray(bgnbd.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, age), dtype=float)
+    """lifetimes' conditional expected purchases within t (Fader, Hardie and Lee
+    2005, eq. 10). lifetimes takes the log of its Gauss hypergeometric term, which
+    is negative, and so gives NaN, when a + b + x - 1 < 0 (small a and b, long t);
+    there the same equation is evaluated without the log."""
+    expected = np.asarray(bgnbd.conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, age), dtype=float)
+    failed = ~np.isfinite(expected)
+    if failed.any():
+        from scipy.special import hyp2f1
+
+        r, alpha, a, b = (float(bgnbd.params_[name]) for name in BGNBD_PARAMETERS)
+        t = np.broadcast_to(np.asarray(t, dtype=float), expected.shape)[failed]
+        x, t_x, big_t = frequency[failed], recency[failed], age[failed]
+        hypergeometric = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + big_t + t))
+        numerator = (a + b + x - 1) / (a - 1) * (1 - hypergeometric * ((alpha + big_t) / (alpha + t + big_t)) ** (r + x))
+        denominator = 1 + (x > 0) * (a / (b + x - 1)) * ((alpha + big_t) / (alpha + t_x)) ** (r + x)
+        expected = expected.copy()
+        expected[failed] = numerator / denominator
+    return expected
 
 
 def forecast(

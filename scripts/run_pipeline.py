@@ -270,6 +270,14 @@ def main(argv: list[str] | None = None) -> int:
             started_at=started_at,
         )
         (staging_dir / "run_summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        for fit in summary["clv_fits"]:
+            if not fit["is_converged"]:
+                # not a failure: the build passed and its predictions are null; say so once
+                print(
+                    f"warning: the {fit['fitter']} fit of snapshot {fit['snapshot_name']} did not converge"
+                    f" ({fit['message']}); see clv_model_fits",
+                    file=sys.stderr,
+                )
         report.write_report(staging_dir, staging_dir / "report.html", summary)
         publishing.publish(staging_dir, output_dir)
     except (UsageError, engines.InputError, publishing.PublishError) as error:

@@ -92,9 +92,35 @@ def exported_analysis_date(export_dir: Path) -> str | None:
     return str(dates[0][0]) if len(dates) == 1 else None
 
 
+CLV_FITS_MART = "clv_model_fits"
+
+
+def exported_clv_fits(export_dir: Path) -> list[dict]:
+    """Every BG/NBD and Gamma-Gamma fit of the run (clv_model_fits), with its
+    converged flag: a fit that does not converge leaves the build green (its
+    predictions are null), so a scheduler reads it here. Empty when the mart was
+    not exported (off DuckDB, or not selected)."""
+    import duckdb
+
+    path = export_dir / f"{CLV_FITS_MART}.parquet"
+    if not path.exists():
+        return []
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "select snapshot_name, fitter, is_converged, message, customers from read_parquet(?)"
+            " order by snapshot_name, fitter",
+            [str(path)],
+        ).fetchall()
+    return [
+        {"snapshot_name": snapshot, "fitter": fitter, "is_converged": bool(converged), "message": message,
+         "customers": customers}
+        for snapshot, fitter, converged, message, customers in rows
+    ]
+
+
 def versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
-    for package in ("dbt-core", "dbt-duckdb", "duckdb", "plotly"):
+    for package in ("dbt-core", "dbt-duckdb", "duckdb", "plotly", "lifetimes"):
         try:
             found[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
@@ -129,6 +155,7 @@ def build_summary(
         "runner_args": runner_args,
         "output_dir": str(output_dir),
         "exports": exported_marts(export_dir),
+        "clv_fits": exported_clv_fits(export_dir),
         "node_status_counts": dict(sorted(Counter(node["status"] for node in nodes).items())),
         "nodes": nodes,
         "versions": versions(),

@@ -2,9 +2,9 @@
 dates and booleans exactly, doubles within a relative tolerance.
 
 Rows are matched by sorting on every column that is not a double, then on the
-doubles; the K-Means marts, and the backtest rows of the models that come from
-Python models (K-Means, BG/NBD), exist only where dbt runs Python models (DuckDB),
-so they are left out of the comparison.
+doubles; the K-Means and probabilistic CLV marts, and the backtest rows of the
+models that come from Python models (K-Means, BG/NBD), exist only where dbt runs
+Python models (DuckDB), so they are left out of the comparison.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-PYTHON_ONLY_MARTS = {"customer_clusters", "customer_cluster_quality"}
+PYTHON_ONLY_MARTS = {"customer_clusters", "customer_cluster_quality", "customer_lifetime_value", "clv_model_fits"}
 PYTHON_ONLY_BACKTEST_MODELS = ("kmeans_clusters", "bgnbd_expected_orders", "bgnbd_gamma_gamma_value")
 # the marts with a `model` column whose Python-model rows are left out
 BACKTEST_MARTS = {"segment_backtest", "backtest_gains"}

@@ -52,8 +52,10 @@ order_days as (
         customer_id,
         order_date,
         count(*) as order_count,
-        cast(sum(total_sales) as {{ type_double() }}) as day_sales,
-        cast(sum(total_profit) as {{ type_double() }}) as day_profit
+        -- sums stay in the exact money type: a sum of doubles depends on the order
+        -- rows arrive in, and reruns must give identical bits (cast at the end)
+        sum(total_sales) as day_sales,
+        sum(total_profit) as day_profit
 
     from orders
     group by
@@ -145,10 +147,11 @@ final as (
         cast(repeat_order_days as {{ dbt.type_bigint() }}) as repeat_order_days,
         {{ days_between('first_order_date', 'last_order_date') }} as length_days,
         {{ days_between('first_order_date', 'as_of_date') }} as age_days,
-        repeat_sales / nullif(repeat_order_days, 0) as avg_repeat_order_sales,
-        total_sales,
-        total_profit,
-        total_profit / nullif(total_sales, 0) as profit_margin
+        cast(repeat_sales as {{ type_double() }}) / nullif(repeat_order_days, 0) as avg_repeat_order_sales,
+        cast(total_sales as {{ type_double() }}) as total_sales,
+        cast(total_profit as {{ type_double() }}) as total_profit,
+        cast(total_profit as {{ type_double() }}) / nullif(cast(total_sales as {{ type_double() }}), 0)
+            as profit_margin
 
     from summarized
 
