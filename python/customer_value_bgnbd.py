@@ -42,7 +42,7 @@ BGNBD = "bg_nbd"
 GAMMA_GAMMA = "gamma_gamma"
 BGNBD_PARAMETERS = ["r", "alpha", "a", "b"]
 GAMMA_GAMMA_PARAMETERS = ["p", "q", "v"]
-DAYS_PER_MONTH = 30  # lifetimes' month in days (utils._customer_lifetime_value, freq="D")
+DAYS_PER_YEAR = 365.25  # the step of the lifetime value's discounting
 PREDICTION_COLUMNS = [
     "probability_alive",
     "expected_orders",
@@ -168,9 +168,11 @@ def fit_gamma_gamma(history: pd.DataFrame, penalizer_coef: float = 0.0):
     return fitter, record
 
 
-def fit(history: pd.DataFrame, *, bgnbd_penalizer: float = 0.0, gamma_gamma_penalizer: float = 0.0) -> list[dict]:
+def fit(history: pd.DataFrame, *, bgnbd_penalizer: float = 0.001, gamma_gamma_penalizer: float = 0.0) -> list[dict]:
     """Both fits on one snapshot's customers: one diagnostics record per fitter
-    (DIAGNOSTIC_FIELDS), BG/NBD first. The parameters are all forecast() needs."""
+    (DIAGNOSTIC_FIELDS), BG/NBD first. The parameters are all forecast() needs.
+    The penalizers' defaults are the project's (vars clv_bgnbd_penalizer and
+    clv_gamma_gamma_penalizer)."""
     _, bgnbd_record = fit_bgnbd(history, bgnbd_penalizer)
     _, gamma_gamma_record = fit_gamma_gamma(history, gamma_gamma_penalizer)
     return [bgnbd_record, gamma_gamma_record]
@@ -217,7 +219,7 @@ def forecast(
     horizon_days,
     *,
     annual_discount_rate: float = 0.10,
-    lifetime_months: int = 120,
+    lifetime_years: int = 10,
 ) -> pd.DataFrame:
     """Forecast every customer of one snapshot from its fits (fit()'s records).
 
@@ -230,10 +232,13 @@ def forecast(
     - expected_order_value: expected sales per order, Gamma-Gamma;
     - predicted_value: expected_orders x expected_order_value x profit_margin
       (profit over the horizon, undiscounted, negative for a loss-making customer);
-    - predicted_lifetime_value: that profit over `lifetime_months` months of 30
-      days, each month's expected orders discounted at the monthly rate
-      equivalent to `annual_discount_rate`, (1 + d)^(1/12) - 1: the discounting
-      of lifetimes' customer_lifetime_value, on the margin-adjusted value.
+    - predicted_lifetime_value: that profit over `lifetime_years` years of
+      365.25 days, each year's expected orders (the difference of BG/NBD's
+      cumulative expectation at its ends) discounted to the snapshot date at
+      `annual_discount_rate` from the middle of the year, (1 + d)^-(y - 1/2).
+      lifetimes' customer_lifetime_value steps by months instead; 12 times the
+      hypergeometric evaluations for a difference of under 2% on the sample
+      (docs/forecasting.md), and the yearly step keeps 1,000,000 customers cheap.
     """
     by_fitter = {record["fitter"]: record for record in fits}
     bgnbd = fitted_model(by_fitter.get(BGNBD, {}))
@@ -273,12 +278,11 @@ def forecast(
         if bgnbd is not None and gamma_gamma is not None:
             profit_per_order = order_value * margin
             predictions["predicted_value"] = predictions["expected_orders"].to_numpy() * profit_per_order
-            monthly_rate = (1 + annual_discount_rate) ** (1 / 12) - 1
             lifetime = np.zeros_like(frequency)
             previous = np.zeros_like(frequency)
-            for month in range(1, int(lifetime_months) + 1):
-                cumulative = _expected_orders(bgnbd, month * DAYS_PER_MONTH, frequency, recency, age)
-                lifetime += (cumulative - previous) * profit_per_order / (1 + monthly_rate) ** month
+            for year in range(1, int(lifetime_years) + 1):
+                cumulative = _expected_orders(bgnbd, year * DAYS_PER_YEAR, frequency, recency, age)
+                lifetime += (cumulative - previous) * profit_per_order / (1 + annual_discount_rate) ** (year - 0.5)
                 previous = cumulative
             predictions["predicted_lifetime_value"] = lifetime
 

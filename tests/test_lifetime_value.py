@@ -85,7 +85,7 @@ def test_bgnbd_on_cdnow_matches_lifetimes_published_parameters():
 def test_forecast_on_cdnow_is_bounded_and_values_follow_the_margin():
     history = cdnow_history()
     history.loc[history.index % 2 == 0, "profit_margin"] = -0.1  # half the customers lose money
-    predictions = bgnbd.forecast(history, bgnbd.fit(history), 52.0, lifetime_months=24)
+    predictions = bgnbd.forecast(history, bgnbd.fit(history), 52.0, lifetime_years=2)
 
     assert predictions["is_fit_converged"].all()
     assert predictions[bgnbd.PREDICTION_COLUMNS].notna().all().all()
@@ -111,16 +111,18 @@ def test_forecast_is_deterministic():
     pd.testing.assert_frame_equal(first, second, check_exact=True)
 
 
-def test_lifetime_value_discounts_monthly_at_the_annual_rate():
-    """Months of 30 days discounted by (1 + d)^(month / 12): without discounting the
-    lifetime value is the expected profit over the whole lifetime horizon."""
-    history = cdnow_history().head(200)
+def test_lifetime_value_discounts_each_year_from_its_middle():
+    """A year's expected profit is discounted by (1 + d)^-(y - 1/2); undiscounted,
+    the lifetime value is the expected profit over the lifetime horizon."""
+    history = cdnow_history().head(300)
     fits = bgnbd.fit(history)
-    undiscounted = bgnbd.forecast(history, fits, 12 * 30.0, annual_discount_rate=0.0, lifetime_months=12)
-    np.testing.assert_allclose(undiscounted["predicted_lifetime_value"], undiscounted["predicted_value"], rtol=1e-9)
-    discounted = bgnbd.forecast(history, fits, 12 * 30.0, annual_discount_rate=0.10, lifetime_months=12)
-    ratio = discounted["predicted_lifetime_value"] / discounted["predicted_value"]
-    assert ((ratio > 1 / 1.10) & (ratio < 1)).all()
+    one_year = bgnbd.forecast(history, fits, bgnbd.DAYS_PER_YEAR, annual_discount_rate=0.0, lifetime_years=1)
+    np.testing.assert_allclose(one_year["predicted_lifetime_value"], one_year["predicted_value"], rtol=1e-12)
+    discounted = bgnbd.forecast(history, fits, bgnbd.DAYS_PER_YEAR, annual_discount_rate=0.10, lifetime_years=1)
+    np.testing.assert_allclose(
+        discounted["predicted_lifetime_value"], discounted["predicted_value"] / 1.10 ** 0.5, rtol=1e-12)
+    three_years = bgnbd.forecast(history, fits, 3 * bgnbd.DAYS_PER_YEAR, annual_discount_rate=0.0, lifetime_years=3)
+    np.testing.assert_allclose(three_years["predicted_lifetime_value"], three_years["predicted_value"], rtol=1e-9)
 
 
 def test_expected_orders_where_lifetimes_gives_nan_is_the_same_equation():
@@ -158,7 +160,7 @@ def test_expected_orders_where_lifetimes_gives_nan_is_the_same_equation():
 )
 def test_a_fit_that_fails_is_reported_not_raised(rows):
     history = history_frame(rows)
-    fits = bgnbd.fit(history)
+    fits = bgnbd.fit(history, bgnbd_penalizer=0.0)  # unpenalized, none of these has a maximum
 
     assert [record["fitter"] for record in fits] == ["bg_nbd", "gamma_gamma"]
     failed = fits[0]
@@ -169,6 +171,18 @@ def test_a_fit_that_fails_is_reported_not_raised(rows):
     assert len(predictions) == len(history)
     assert not predictions["is_fit_converged"].any()
     assert predictions[["probability_alive", "expected_orders", "predicted_value", "predicted_lifetime_value"]].isna().all().all()
+
+
+def test_a_failed_gamma_gamma_fit_leaves_the_bgnbd_forecast():
+    """Identical spend: Gamma-Gamma has no maximum; the penalized BG/NBD fit still
+    converges, so probability_alive and expected_orders stay, the values are null."""
+    history = history_frame([(3, 9, 10, 100.0, 0.2)] * 5)
+    fits = bgnbd.fit(history)
+    assert [(record["fitter"], record["is_converged"]) for record in fits] == [("bg_nbd", True), ("gamma_gamma", False)]
+    predictions = bgnbd.forecast(history, fits, 365.0)
+    assert not predictions["is_fit_converged"].any()
+    assert predictions[["probability_alive", "expected_orders"]].notna().all().all()
+    assert predictions[["expected_order_value", "predicted_value", "predicted_lifetime_value"]].isna().all().all()
 
 
 def test_no_repeat_buyers_keep_the_bgnbd_forecast_without_an_order_value():
@@ -241,7 +255,7 @@ def test_reruns_give_identical_exports(sample_run, run_pipeline):
 
 def test_the_horizon_var_names_the_columns_and_the_backtest_horizon_is_the_cutoff_window(run_pipeline):
     run = run_pipeline(
-        "--select", "+customer_lifetime_value", "+clv_model_fits",
+        "--select", "+customer_lifetime_value +clv_model_fits",
         "--vars", "{clv_forecast_horizon_days: 90}",
     )
     assert run.returncode == 0, run.stderr
@@ -269,7 +283,8 @@ HEADER = [
 
 def test_a_fit_that_does_not_converge_is_reported_and_the_run_succeeds(tmp_path, run_pipeline):
     """Five customers with identical histories (three orders on the same three
-    days, the same sales): no BG/NBD or Gamma-Gamma fit converges on them."""
+    days, the same sales): Gamma-Gamma has no maximum on them (the penalized
+    BG/NBD fit converges). The run passes and says so."""
     path = tmp_path / "identical.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=HEADER)
@@ -291,15 +306,17 @@ def test_a_fit_that_does_not_converge_is_reported_and_the_run_succeeds(tmp_path,
     run = run_pipeline(input_path=path)
 
     assert run.returncode == 0, run.stderr
-    fits = parquet(run.output_dir / "clv_model_fits.parquet")
+    fits = parquet(run.output_dir / "clv_model_fits.parquet").set_index("fitter")
     assert list(fits["snapshot_name"].unique()) == ["analysis_date"]  # no order before the cutoff
-    assert not fits["is_converged"].any()
-    assert fits["message"].str.startswith("did not converge").all()
+    assert fits.loc["bg_nbd", "is_converged"] and not fits.loc["gamma_gamma", "is_converged"]
+    assert fits.loc["gamma_gamma", "message"].startswith("did not converge")
     clv = parquet(run.output_dir / "customer_lifetime_value.parquet")
     assert len(clv) == 5 and not clv["is_fit_converged"].any()
-    assert clv[["probability_alive", "expected_orders_next_365", "predicted_lifetime_value"]].isna().all().all()
+    assert clv[["probability_alive", "expected_orders_next_365"]].notna().all().all()
+    assert clv[["expected_order_value", "predicted_value_next_365", "predicted_lifetime_value"]].isna().all().all()
     summary = json.loads((run.output_dir / "run_summary.json").read_text())
     assert [(fit["fitter"], fit["is_converged"]) for fit in summary["clv_fits"]] == [
-        ("bg_nbd", False), ("gamma_gamma", False)]
+        ("bg_nbd", True), ("gamma_gamma", False)]
     warnings_printed = [line for line in run.stderr.splitlines() if line.startswith("warning:")]
-    assert len(warnings_printed) == 2 and "did not converge" in warnings_printed[0]
+    assert len(warnings_printed) == 1
+    assert warnings_printed[0].startswith("warning: the gamma_gamma fit of snapshot analysis_date did not converge")

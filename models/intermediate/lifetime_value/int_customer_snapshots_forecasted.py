@@ -6,8 +6,8 @@ are read, not fitted again, so the published fits are the ones used):
 probability_alive, expected_orders within horizon_days, expected_order_value
 (sales per order), predicted_value (profit over the horizon: orders x order
 sales x the customer's profit margin, negative for a loss-making customer) and
-predicted_lifetime_value (that profit over var `clv_lifetime_months` months,
-discounted at var `clv_discount_rate` a year). When a snapshot's fit did not
+predicted_lifetime_value (that profit over var `clv_lifetime_years` years,
+discounted at var `clv_discount_rate`). When a snapshot's fit did not
 converge, its predictions are null and is_fit_converged is false.
 
 customer_lifetime_value publishes the `analysis_date` snapshot; the backtest
@@ -39,7 +39,7 @@ SCHEMA = [
 
 def model(dbt, session):
     annual_discount_rate = float(dbt.config.meta_get("clv_discount_rate"))
-    lifetime_months = int(dbt.config.meta_get("clv_lifetime_months"))
+    lifetime_years = int(dbt.config.meta_get("clv_lifetime_years"))
 
     histories = dbt.ref("int_customer_histories_summarized")
     fits = dbt.ref("int_clv_models_fitted").df()
@@ -54,7 +54,7 @@ def model(dbt, session):
             records,
             history["horizon_days"].to_numpy(dtype=float),
             annual_discount_rate=annual_discount_rate,
-            lifetime_months=lifetime_months,
+            lifetime_years=lifetime_years,
         )
         forecasted.insert(0, "snapshot_name", snapshot)
         forecasted["as_of_date"] = pd.to_datetime(forecasted["as_of_date"]).dt.date
