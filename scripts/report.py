@@ -257,42 +257,95 @@ def section_migration_matrix(marts: Marts) -> str:
     return _figure_html(fig, "segment-migrations")
 
 
-RATE_METRICS = ("accuracy", "precision", "recall", "f1")
+COUNT_METRICS = ("true_positives", "false_positives", "false_negatives", "true_negatives")
+MONEY_METRICS = ("mean_absolute_error", "total_error")
+RANDOM_COLOUR = "#999999"
 
 
 def section_backtest(marts: Marts) -> str:
-    """The four rates as grouped bars, then every metric (rates and counts) as a table."""
-    import plotly.graph_objects as go
-
+    """The gains chart (backtest_gains), then every model x metric of segment_backtest as a table."""
     columns = marts.columns("segment_backtest")
     if not {"model", "metric", "value"} <= set(columns):
         raise Missing("segment_backtest (model, metric, value)")
-    order = "metric_order, " if "metric_order" in columns else ""
-    data = marts.df(f"select model, metric, value::double as value from segment_backtest order by {order}model")
+    metric_order = "metric_order, " if "metric_order" in columns else ""
+    model_order = "model_order, " if "model_order" in columns else ""
+    data = marts.df(
+        f"select model, metric, value::double as value from segment_backtest order by {metric_order}metric"
+    )
     metrics = list(dict.fromkeys(data["metric"]))
-    models = sorted(data["model"].unique())
-    fig = go.Figure()
-    for metric in [m for m in metrics if m in RATE_METRICS]:
-        rows = data[data["metric"] == metric]
-        fig.add_trace(go.Bar(x=rows["model"], y=rows["value"], name=metric))
-    fig.update_layout(title="Backtest: how well each model picks the top profit quartile after the cutoff",
-                      barmode="group", legend_title="metric", yaxis_range=[0, 1])
+    models = list(marts.df(
+        f"select model from segment_backtest group by model{', model_order' if model_order else ''} "
+        f"order by {model_order}model"
+    )["model"])
     values = {(row.model, row.metric): row.value for row in data.itertuples(index=False)}
+
+    def cell(model: str, metric: str) -> str:
+        value = values.get((model, metric))
+        if value is None or value != value:  # not applicable to the model, or undefined
+            return '<td class="num"></td>'
+        if metric in COUNT_METRICS:
+            text = f"{value:,.0f}"
+        elif metric in MONEY_METRICS:
+            text = f"${value:,.0f}" if value >= 0 else f"−${-value:,.0f}"
+        else:
+            text = f"{value:.3f}"
+        return f'<td class="num">{html.escape(text)}</td>'
+
     head = "<th>model</th>" + "".join(f"<th>{html.escape(m)}</th>" for m in metrics)
     body = "".join(
-        f"<tr><td>{html.escape(model)}</td>"
-        + "".join(
-            f'<td class="num">{values[(model, m)]:.3f}</td>' if m in RATE_METRICS
-            else f'<td class="num">{values[(model, m)]:.0f}</td>'
-            for m in metrics
-        )
-        + "</tr>"
+        f"<tr><td>{html.escape(model)}</td>" + "".join(cell(model, m) for m in metrics) + "</tr>"
         for model in models
     )
-    return (
-        _figure_html(fig, "segment-backtest")
-        + f'<table id="segment-backtest-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    facts = marts.df("select max(cutoff_date)::varchar as cutoff, max(evaluated_customers) as customers, "
+                     "max(actual_top_customers) as top from segment_backtest")
+    cutoff, customers, top = facts.iloc[0]
+    trivial = values.get(("nobody_is_top", "accuracy"))
+    intro = (
+        f"<p>Every model ranks the {customers:.0f} customers seen before the cutoff ({html.escape(str(cutoff))}), "
+        f"on orders before it only; the truth is their profit afterwards. k = {top:.0f} customers are truly top "
+        "(top profit quartile). Read the ranking metrics first (who to call first)"
+        + (f"; calling nobody top already scores {trivial:.3f} accuracy" if trivial is not None and trivial == trivial else "")
+        + ". See docs/backtest.md.</p>"
     )
+    table = f'<table id="segment-backtest-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    if not marts.has("backtest_gains", "model", "contacted_share", "captured_profit_share"):
+        chart = '<p class="note">Skipped the gains chart: the <code>backtest_gains</code> mart was not exported in this run.</p>'
+    else:
+        chart = _gains_chart(marts)
+    return intro + chart + table
+
+
+def _gains_chart(marts: Marts) -> str:
+    import plotly.graph_objects as go
+
+    order = "model_order, " if "model_order" in marts.columns("backtest_gains") else ""
+    gains = marts.df(
+        "select model, contacted_percent, contacted_share::double as contacted_share, "
+        "captured_profit_share::double as captured_profit_share, perfect_profit_share::double as perfect_profit_share "
+        f"from backtest_gains order by {order}model, contacted_percent"
+    )
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=[0, 1], y=[0, 1], mode="lines", name="random order", line=dict(color=RANDOM_COLOUR, dash="dash"),
+        hovertemplate="random: %{y:.0%}<extra></extra>",
+    ))
+    first = gains[gains["model"] == gains["model"].iloc[0]] if len(gains) else gains
+    if len(first):
+        fig.add_trace(go.Scatter(
+            x=first["contacted_share"], y=first["perfect_profit_share"], mode="lines", name="perfect foresight",
+            line=dict(color="#444444", dash="dot"), hovertemplate="perfect: %{y:.1%}<extra></extra>",
+        ))
+    for model in dict.fromkeys(gains["model"]):
+        rows = gains[gains["model"] == model]
+        fig.add_trace(go.Scatter(
+            x=rows["contacted_share"], y=rows["captured_profit_share"], mode="lines", name=model,
+            hovertemplate="%{x:.0%} contacted: %{y:.1%} of the profit<extra>" + html.escape(model) + "</extra>",
+        ))
+    fig.update_xaxes(title="share of customers contacted (the model's top first)", tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(title="share of the profit after the cutoff captured", tickformat=".0%")
+    fig.update_layout(title="Backtest gains: profit after the cutoff captured by calling each model's top customers first",
+                      legend_title="model")
+    return _figure_html(fig, "backtest-gains")
 
 
 def section_clusters(marts: Marts) -> str:

@@ -2,8 +2,9 @@
 dates and booleans exactly, doubles within a relative tolerance.
 
 Rows are matched by sorting on every column that is not a double, then on the
-doubles; the K-Means and probabilistic CLV marts and backtest rows exist only
-where dbt runs Python models (DuckDB), so they are left out of the comparison.
+doubles; the K-Means and probabilistic CLV marts, and the backtest rows of the
+models that come from Python models (K-Means, BG/NBD), exist only where dbt runs
+Python models (DuckDB), so they are left out of the comparison.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 import duckdb
 
 PYTHON_ONLY_MARTS = {"customer_clusters", "customer_cluster_quality", "customer_lifetime_value", "clv_model_fits"}
-PYTHON_ONLY_BACKTEST_MODELS = ("kmeans_clusters",)
+PYTHON_ONLY_BACKTEST_MODELS = ("kmeans_clusters", "bgnbd_expected_orders", "bgnbd_gamma_gamma_value")
+# the marts with a `model` column whose Python-model rows are left out
+BACKTEST_MARTS = {"segment_backtest", "backtest_gains"}
 FLOATING = ("DOUBLE", "FLOAT", "REAL")
 
 
@@ -29,7 +32,7 @@ def read_mart(export_dir: Path, name: str) -> tuple[list[tuple[str, str]], list[
         columns = [(row[0], row[1]) for row in con.execute(f"describe select * from '{path}'").fetchall()]
         keys = [f'"{n}"' for n, t in columns if t not in FLOATING] + [f'"{n}"' for n, t in columns if t in FLOATING]
         where = ""
-        if name == "segment_backtest":
+        if name in BACKTEST_MARTS:
             models = ", ".join(f"'{model}'" for model in PYTHON_ONLY_BACKTEST_MODELS)
             where = f" where model not in ({models})"
         rows = con.execute(f"select * from '{path}'{where} order by {', '.join(keys)}").fetchall()

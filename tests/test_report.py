@@ -160,20 +160,30 @@ def test_migration_matrix_is_drawn_or_skipped_with_a_note(rendered_report):
         assert "Skipped: the <code>segment_migrations</code> mart was not exported" in dom
 
 
-def test_backtest_chart_and_table_show_every_model(rendered_report, sample_run):
+def test_backtest_gains_chart_and_table_show_every_model(rendered_report, sample_run):
     dom = rendered_report["dom"]
     with duckdb.connect() as con:
         models = [row[0] for row in con.execute(
             "select distinct model from read_parquet(?) order by 1",
             [str(sample_run.output_dir / "segment_backtest.parquet")],
         ).fetchall()]
+        ranking_models = [row[0] for row in con.execute(
+            "select distinct model from read_parquet(?) order by 1",
+            [str(sample_run.output_dir / "backtest_gains.parquet")],
+        ).fetchall()]
 
-    assert re.search(r'<div id="chart-segment-backtest" class="[^"]*js-plotly-plot', dom)
+    assert re.search(r'<div id="chart-backtest-gains" class="[^"]*js-plotly-plot', dom), "the gains chart did not draw"
+    # one line per ranking model, plus the random diagonal and the perfect-foresight line
+    assert set(ranking_models) == set(models) - {"nobody_is_top"}
+    legend = re.findall(r'<text class="legendtext"[^>]*>([^<]+)</text>', dom)
+    assert set(ranking_models) | {"random order", "perfect foresight"} <= set(legend), legend
     table = re.search(r'<table id="segment-backtest-table">(.*?)</table>', dom, re.S)
-    assert table and len(models) >= 3
+    assert table and len(models) >= 9
     assert table.group(1).count("<tr>") == len(models) + 1  # header row + one per model
     for model in models:
         assert f"<td>{model}</td>" in table.group(1)
+    for metric in ("precision_at_k", "spearman_correlation", "top_10_percent_profit_share", "accuracy"):
+        assert f"<th>{metric}</th>" in table.group(1)
 
 
 def test_screenshot_shows_the_charts(rendered_report):

@@ -2,7 +2,9 @@
     One row per customer with an order before the backtest cutoff: L, R, F, M
     as of the cutoff, from orders dated before it only (the shared definition of
     macros/scoring/lrfm_measures.sql), and what the customer did from the cutoff
-    to the analysis date (the outcome the backtest judges the scores against).
+    to the analysis date (the outcome the backtest judges the scores against),
+    with the profit of the 365 days before the cutoff (the naive ranker's input)
+    and the length of the truth window in days.
 
     Cutoff: var `backtest_cutoff_date` when set, else the analysis date minus
     var `backtest_horizon_days` (365) days.
@@ -46,7 +48,11 @@ orders_with_cutoff as (
         orders.total_profit,
         cutoffs.analysis_date,
         cutoffs.cutoff_date,
-        orders.order_date < cutoffs.cutoff_date as is_before_cutoff
+        orders.order_date < cutoffs.cutoff_date as is_before_cutoff,
+        -- the naive "same as last year" ranker of segment_backtest looks back 365 days
+        orders.order_date < cutoffs.cutoff_date
+        and orders.order_date >= cast({{ dbt.dateadd('day', -365, 'cutoffs.cutoff_date') }} as date)
+            as is_in_last_365_days
 
     from orders
     cross join cutoffs
@@ -65,6 +71,7 @@ customer_totals as (
         count(case when is_before_cutoff then order_id end) as order_count,
         sum(case when is_before_cutoff then total_sales end) as total_sales,
         sum(case when is_before_cutoff then total_profit end) as total_profit,
+        coalesce(sum(case when is_in_last_365_days then total_profit end), 0) as last_365_day_profit,
         count(case when not is_before_cutoff then order_id end) as future_orders,
         coalesce(sum(case when not is_before_cutoff then total_profit end), 0) as future_profit
 
@@ -91,6 +98,8 @@ final as (
         ) }},
         total_sales,
         total_profit,
+        last_365_day_profit,
+        {{ days_between('cutoff_date', 'analysis_date') }} as window_days,
         future_orders,
         future_profit,
         future_orders > 0 as has_future_orders

@@ -1,54 +1,95 @@
 {#-
     One row per scoring model x metric: how well each model, built only on
-    orders before the cutoff, picks the customers who turn out to be in the top
-    profit quartile on or after it. The models' predictions are
-    int_backtest_predictions, the truth int_backtest_outcomes; here they meet in
-    a confusion matrix and its rates.
+    orders before the cutoff, ranks the customers by what they bring after it,
+    and, for the yes/no segment models, how well its "top" call matches the
+    customers who turn out to be in the top profit quartile. The rows per
+    customer are int_backtest_predictions_ranked.
 
     Population: the customers with an order before the cutoff (the only ones a
-    model can score).
+    model can score). k = the number of truly top customers.
+
+      ranking metrics (every model with a score)
+        precision_at_k               truly top among the model's first k / k
+        recall_at_k                  truly top among its first k / all truly top
+                                     (equal to precision_at_k, as k is their number)
+        lift_at_k                    precision_at_k / the share of truly top customers
+        spearman_correlation         Pearson correlation of the average ranks of
+                                     score and future profit (ties share their mean rank)
+        top_10/25_percent_profit_share  future profit of the first ceil(p x n / 100)
+                                     customers / all future profit
+      money metrics (models with a predicted value)
+        mean_absolute_error          mean |predicted - actual future profit|
+        total_error                  sum of predicted - sum of actual (over = positive)
+      yes/no metrics (segment models and nobody_is_top)
+        accuracy, precision, recall, f1 and the four confusion counts
 -#}
+
+{%- set metrics = [
+    ('precision_at_k', 'precision_at_k', 'has_score'),
+    ('recall_at_k', 'recall_at_k', 'has_score'),
+    ('lift_at_k', 'lift_at_k', 'has_score'),
+    ('spearman_correlation', 'spearman_correlation', 'has_score'),
+    ('top_10_percent_profit_share', 'top_10_percent_profit_share', 'has_score'),
+    ('top_25_percent_profit_share', 'top_25_percent_profit_share', 'has_score'),
+    ('mean_absolute_error', 'mean_absolute_error', 'has_predicted_value'),
+    ('total_error', 'total_error', 'has_predicted_value'),
+    ('accuracy', 'accuracy', 'has_top_call'),
+    ('precision', 'precision_rate', 'has_top_call'),
+    ('recall', 'recall_rate', 'has_top_call'),
+    ('f1', 'f1', 'has_top_call'),
+    ('true_positives', 'true_positives', 'has_top_call'),
+    ('false_positives', 'false_positives', 'has_top_call'),
+    ('false_negatives', 'false_negatives', 'has_top_call'),
+    ('true_negatives', 'true_negatives', 'has_top_call'),
+] -%}
 
 with
 
-customers as (
+ranked as (
 
-    select * from {{ ref('int_customers_measured_at_cutoff') }}
-
-),
-
-predictions as (
-
-    select * from {{ ref('int_backtest_predictions') }}
+    select * from {{ ref('int_backtest_predictions_ranked') }}
 
 ),
 
-outcomes as (
-
-    select * from {{ ref('int_backtest_outcomes') }}
-
-),
-
-confusion as (
+model_totals as (
 
     select
-        predictions.scoring_model,
-        predictions.positive_rule,
-        count(*) as evaluated_customers,
-        count(case when predictions.is_predicted_top and outcomes.is_actual_top then 1 end) as true_positives,
-        count(case when predictions.is_predicted_top and not outcomes.is_actual_top then 1 end)
-            as false_positives,
-        count(case when not predictions.is_predicted_top and outcomes.is_actual_top then 1 end)
-            as false_negatives,
-        count(case when not predictions.is_predicted_top and not outcomes.is_actual_top then 1 end)
-            as true_negatives
+        scoring_model,
+        max(model_order) as model_order,
+        max(positive_rule) as positive_rule,
+        max(ranked_by) as ranked_by,
+        max(predicted_value_rule) as predicted_value_rule,
+        max(cutoff_date) as cutoff_date,
+        max(analysis_date) as analysis_date,
+        max(evaluated_customers) as evaluated_customers,
+        max(actual_top_customers) as actual_top_customers,
+        count(score) as scored_customers,
+        count(predicted_value) as valued_customers,
+        count(is_predicted_top) as called_customers,
+        count(case when ranking_position <= actual_top_customers and is_actual_top then 1 end) as hits_at_k,
+        corr(score_average_rank, future_profit_average_rank) as spearman_correlation,
+        sum(
+            case
+                when ranking_position <= {{ backtest_contacted_customers(10, 'evaluated_customers') }}
+                    then future_profit
+            end
+        ) as top_10_percent_future_profit,
+        sum(
+            case
+                when ranking_position <= {{ backtest_contacted_customers(25, 'evaluated_customers') }}
+                    then future_profit
+            end
+        ) as top_25_percent_future_profit,
+        sum(future_profit) as total_future_profit,
+        avg(abs(predicted_value - future_profit)) as mean_absolute_error,
+        sum(predicted_value) - sum(case when predicted_value is not null then future_profit end) as total_error,
+        count(case when is_predicted_top and is_actual_top then 1 end) as true_positives,
+        count(case when is_predicted_top and not is_actual_top then 1 end) as false_positives,
+        count(case when not is_predicted_top and is_actual_top then 1 end) as false_negatives,
+        count(case when not is_predicted_top and not is_actual_top then 1 end) as true_negatives
 
-    from predictions
-    inner join outcomes
-        on predictions.customer_id = outcomes.customer_id
-    group by
-        predictions.scoring_model,
-        predictions.positive_rule
+    from ranked
+    group by scoring_model
 
 ),
 
@@ -56,8 +97,17 @@ rates as (
 
     select
         *,
+        scored_customers > 0 as has_score,
+        valued_customers > 0 as has_predicted_value,
+        called_customers > 0 as has_top_call,
+        cast(hits_at_k as {{ type_double() }}) / nullif(actual_top_customers, 0) as precision_at_k,
+        cast(hits_at_k as {{ type_double() }}) / nullif(actual_top_customers, 0) as recall_at_k,
+        cast(hits_at_k as {{ type_double() }}) * evaluated_customers
+        / nullif(actual_top_customers * actual_top_customers, 0) as lift_at_k,
+        top_10_percent_future_profit / nullif(total_future_profit, 0) as top_10_percent_profit_share,
+        top_25_percent_future_profit / nullif(total_future_profit, 0) as top_25_percent_profit_share,
         cast(true_positives + true_negatives as {{ type_double() }})
-        / nullif(evaluated_customers, 0) as accuracy,
+        / nullif(called_customers, 0) as accuracy,
         cast(true_positives as {{ type_double() }})
         / nullif(true_positives + false_positives, 0) as precision_rate,
         cast(true_positives as {{ type_double() }})
@@ -65,23 +115,13 @@ rates as (
         cast(2 * true_positives as {{ type_double() }})
         / nullif(2 * true_positives + false_positives + false_negatives, 0) as f1
 
-    from confusion
+    from model_totals
 
 ),
 
 metrics as (
 
-    {%- set metrics = [
-        ('accuracy', 'accuracy'),
-        ('precision', 'precision_rate'),
-        ('recall', 'recall_rate'),
-        ('f1', 'f1'),
-        ('true_positives', 'true_positives'),
-        ('false_positives', 'false_positives'),
-        ('false_negatives', 'false_negatives'),
-        ('true_negatives', 'true_negatives'),
-    ] %}
-    {%- for metric, column in metrics %}
+    {%- for metric, column, applies in metrics %}
         {%- if not loop.first %}
 
             union all
@@ -89,44 +129,43 @@ metrics as (
 
         select
             scoring_model,
+            model_order,
             positive_rule,
+            ranked_by,
+            predicted_value_rule,
+            cutoff_date,
+            analysis_date,
             evaluated_customers,
-            true_positives + false_negatives as actual_top_customers,
+            actual_top_customers,
             {{ loop.index }} as metric_order,
             '{{ metric }}' as metric,
             cast({{ column }} as {{ type_double() }}) as metric_value
 
         from rates
+        where {{ applies }}
     {%- endfor %}
-
-),
-
-cutoffs as (
-
-    select
-        max(cutoff_date) as cutoff_date,
-        max(analysis_date) as analysis_date
-
-    from customers
 
 ),
 
 final as (
 
     select
-        metrics.scoring_model as model,  -- noqa: RF04
-        metrics.metric,
-        metrics.metric_value as value,  -- noqa: RF04
-        metrics.metric_order,
-        metrics.positive_rule,
+        scoring_model as model,  -- noqa: RF04
+        metric,
+        -- 6 decimals: what a reader needs, and the same figure on every engine
+        {{ round_double('metric_value', 6) }} as value,  -- noqa: RF04
+        cast(metric_order as {{ dbt.type_int() }}) as metric_order,
+        positive_rule,
         '{{ lrfm_score_method() }}' as score_method,
-        cutoffs.cutoff_date,
-        cutoffs.analysis_date,
-        cast(metrics.evaluated_customers as {{ dbt.type_bigint() }}) as evaluated_customers,
-        cast(metrics.actual_top_customers as {{ dbt.type_bigint() }}) as actual_top_customers
+        cutoff_date,
+        analysis_date,
+        cast(evaluated_customers as {{ dbt.type_bigint() }}) as evaluated_customers,
+        cast(actual_top_customers as {{ dbt.type_bigint() }}) as actual_top_customers,
+        cast(model_order as {{ dbt.type_int() }}) as model_order,
+        ranked_by,
+        predicted_value_rule
 
     from metrics
-    cross join cutoffs
 
 )
 
