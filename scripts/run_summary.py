@@ -54,11 +54,14 @@ def input_line_counts(export_dir: Path) -> dict:
                 "note": "the staging models are not in the warehouse"}
     counts = json.loads(path.read_text())
     path.unlink()
-    return {
+    lines = {
         "rows": counts["clean_rows"] + counts["rejected_rows"],
         "clean_rows": counts["clean_rows"],
         "rejected_rows": counts["rejected_rows"],
     }
+    if counts.get("load_mode"):  # DuckDB: every file read ("full") or only the new ones ("append"), and why
+        lines["load"] = {"mode": counts["load_mode"], "reason": counts["load_reason"]}
+    return lines
 
 
 def exported_marts(export_dir: Path) -> dict[str, dict]:

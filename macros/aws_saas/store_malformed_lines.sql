@@ -13,6 +13,8 @@
     past the next order line). Its text is the reader's, without the line breaks
     of blank lines before it; its error is the reader's first for the line. A
     rejected record that spans several lines (a broken quote) stops the run.
+    When the run reads only the input's new files (aws_saas_input_load), their
+    malformed lines are added to the table, after those of the files before.
 
     On PostgreSQL the loader writes the table (scripts/engines.py). On Spark the
     table is empty: its CSV reader pads or cuts a line to the header's fields
@@ -36,7 +38,10 @@
     {%- set is_csv = not var('input_path').lower().endswith('.parquet') -%}
     {%- set any_rejects = false -%}
     {%- if execute and is_csv -%}
+        {#- no table when the reader did not run (a run with no new file to read) -#}
         {%- set any_rejects = run_query(
+            "select count(*) > 0 from duckdb_tables() where temporary and table_name = 'aws_saas_reject_errors'"
+        ).rows[0][0] and run_query(
             "select count(*) > 0 from temp.main.aws_saas_reject_errors"
         ).rows[0][0] -%}
         {#- A record over several lines is a quoted field with line breaks, most often a
@@ -58,8 +63,15 @@
             ) }}
         {%- endif -%}
     {%- endif -%}
+    {%- set append = aws_saas_input_load()['mode'] == 'append' -%}
     create schema if not exists raw;
-    create or replace table raw.aws_saas_malformed_lines as
+    {% if append -%}
+        {#- a run that reads only new files adds their malformed lines to those kept -#}
+        create table if not exists raw.aws_saas_malformed_lines as {{ _no_malformed_lines() }};
+        insert into raw.aws_saas_malformed_lines
+    {%- else -%}
+        create or replace table raw.aws_saas_malformed_lines as
+    {%- endif %}
     {%- if not any_rejects %}
         {{ _no_malformed_lines() }}
     {%- else %}
@@ -104,6 +116,19 @@
 
             from rejected_lines
             group by source_file
+            {%- if append %}
+
+            union all
+
+            -- the files loaded before keep their malformed lines
+            select
+                source_file,
+                0 as parsed_lines,
+                count(*) as malformed_lines
+
+            from raw.aws_saas_malformed_lines
+            group by source_file
+            {%- endif %}
 
         ),
 

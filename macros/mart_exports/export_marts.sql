@@ -79,10 +79,16 @@
             {%- endfor -%}
             {%- if staged.values() | select('none') | list | length == 0 and staged | length == 2 -%}
                 {#- For the run summary: raw lines = clean + rejected (duplicates are rejected). -#}
+                {#- And how this run read the input (DuckDB: aws_saas_input_load). -#}
+                {%- set load_runs = adapter.get_relation(target.database, 'raw', 'aws_saas_load_runs') -%}
+                {%- set load = (
+                    ", (select load_mode from " ~ load_runs ~ " where invocation_id = '" ~ invocation_id ~ "') as load_mode,"
+                    ~ " (select reason from " ~ load_runs ~ " where invocation_id = '" ~ invocation_id ~ "') as load_reason"
+                ) if load_runs is not none else "" -%}
                 {%- do run_query(
                     "copy (select (select count(*) from " ~ staged['stg_aws_saas__order_lines'] ~ ") as clean_rows,"
-                    ~ " (select count(*) from " ~ staged['stg_aws_saas__rejected_order_lines'] ~ ") as rejected_rows)"
-                    ~ " to '" ~ export_dir ~ "/_input_lines.json' (format json)"
+                    ~ " (select count(*) from " ~ staged['stg_aws_saas__rejected_order_lines'] ~ ") as rejected_rows"
+                    ~ load ~ ") to '" ~ export_dir ~ "/_input_lines.json' (format json)"
                 ) -%}
             {%- endif -%}
         {%- endif -%}

@@ -1,3 +1,9 @@
+{{ config(
+    materialized=('incremental' if target.type == 'duckdb' else 'table'),
+    incremental_strategy='append',
+    meta={'rebuilt_with_input': true},
+) }}
+
 {#-
     One row per line that repeats the Row ID of an earlier line: the first line
     with a Row ID is kept, every later one is rejected, as
@@ -9,6 +15,10 @@
     those Row IDs, matched by fingerprint (identical lines have identical raw
     values). When no Row ID repeats, the filter is empty and DuckDB skips that
     read.
+
+    Incremental with the base table: when a run appends new files only, the
+    lines it can find repeating an earlier Row ID are in those files (a first
+    copy stays first), so only they are judged and only those files read again.
 -#}
 
 {%- set raw_columns = aws_saas_raw_columns() %}
@@ -20,6 +30,7 @@ base_lines as (
     select
         base_lines.row_id,
         base_lines.line_fingerprint,
+        base_lines.source_file,
         {{ base_line_number('base_lines') }} as source_line_number
 
     from {{ ref('base_aws_saas__order_lines') }} as base_lines
@@ -30,6 +41,9 @@ base_lines as (
 raw_lines as (
 
     select * from {{ source('aws_saas', 'order_lines') }}
+    {%- if is_incremental() %}
+        where source_file in ({{ aws_saas_input_load()['new_files_sql'] }})
+    {%- endif %}
 
 ),
 
@@ -80,7 +94,11 @@ later_lines as (
     from repeated_lines
     inner join first_lines
         on repeated_lines.row_id = first_lines.row_id
-    where repeated_lines.source_line_number > first_lines.first_line_number
+    where
+        {% if is_incremental() -%}
+            repeated_lines.source_file in ({{ aws_saas_input_load()['new_files_sql'] }}) and
+        {% endif -%}
+        repeated_lines.source_line_number > first_lines.first_line_number
 
 ),
 

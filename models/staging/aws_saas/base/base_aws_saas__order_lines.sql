@@ -1,6 +1,9 @@
 {{ config(
+    materialized=('incremental' if target.type == 'duckdb' else 'table'),
+    incremental_strategy='append',
+    meta={'rebuilt_with_input': true},
     pre_hook="{{ forget_csv_rejects() }}",
-    post_hook="{{ store_malformed_lines(this) }}",
+    post_hook=["{{ store_malformed_lines(this) }}", "{{ record_loaded_files() }}"],
 ) }}
 
 {#-
@@ -20,6 +23,12 @@
     A line the CSV reader cannot split into the header's fields never gets
     here: the reader stores it aside, and the post-hook writes it to the source
     `malformed_lines` (base_aws_saas__malformed_lines).
+
+    Nightly runs on a growing glob (DuckDB): the table is incremental. A run
+    reads only the files it has not loaded, and appends their lines after the
+    others, when the loaded files are unchanged and the new ones sort after
+    them; else it reads every file again (aws_saas_input_load says which, and
+    why). Appending keeps file order, so positions stay what a full build gives.
 -#}
 
 {%- set raw_columns = aws_saas_raw_columns() %}
@@ -29,6 +38,10 @@ with
 source as (
 
     select * from {{ source('aws_saas', 'order_lines') }}
+    {%- if is_incremental() %}
+        -- only the new files are read: the file filter reaches the reader
+        where source_file in ({{ aws_saas_input_load()['new_files_sql'] }})
+    {%- endif %}
 
 ),
 
