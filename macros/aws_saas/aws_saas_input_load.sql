@@ -48,7 +48,7 @@
         {{ return(_aws_saas_input_load_result(row[0], row[1], fromjson(row[2]))) }}
     {%- endif -%}
 
-    {%- set files = "read_blob(" ~ _aws_saas_sql_text(var('input_path')) ~ ")" -%}
+    {%- set files = "read_blob(" ~ sql_string_literal(var('input_path')) ~ ")" -%}
     {%- set base = adapter.get_relation(this.database, 'staging', 'base_aws_saas__order_lines') -%}
     {%- set loaded_table = adapter.get_relation(this.database, 'raw', 'aws_saas_loaded_files') -%}
     {%- set all_files = run_query("select filename from " ~ files ~ " order by filename").columns[0].values() | list -%}
@@ -96,7 +96,7 @@
     {%- if flags.WHICH in ('build', 'run') -%}
         {%- do run_query(
             "insert into raw.aws_saas_load_runs values ('" ~ invocation_id ~ "', '" ~ state.mode ~ "', "
-            ~ _aws_saas_sql_text(state.reason) ~ ", " ~ _aws_saas_sql_text(tojson(new_files)) ~ ", current_timestamp, false)"
+            ~ sql_string_literal(state.reason) ~ ", " ~ sql_string_literal(tojson(new_files)) ~ ", current_timestamp, false)"
         ) -%}
         {{ log("Input: " ~ state.mode ~ " load (" ~ state.reason ~ ")", info=true) }}
     {%- endif -%}
@@ -107,7 +107,7 @@
 {% macro _aws_saas_input_load_result(mode, reason, new_files) %}
     {%- set quoted = [] -%}
     {%- for file in new_files -%}
-        {%- do quoted.append(_aws_saas_sql_text(file)) -%}
+        {%- do quoted.append(sql_string_literal(file)) -%}
     {%- endfor -%}
     {{ return({
         'mode': mode,
@@ -115,9 +115,4 @@
         'new_files': new_files,
         'new_files_sql': (quoted | join(', ')) if quoted else 'null',
     }) }}
-{% endmacro %}
-
-{#- _aws_saas_sql_text(text): `text` as a SQL string literal. -#}
-{% macro _aws_saas_sql_text(text) %}
-    {{ return("'" ~ (text | replace("'", "''")) ~ "'") }}
 {% endmacro %}

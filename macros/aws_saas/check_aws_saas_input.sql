@@ -37,12 +37,12 @@
             ) }}
         {%- endif -%}
 
-        {%- set files = run_query("select file from glob(" ~ _aws_saas_quoted(path) ~ ") order by file") -%}
+        {%- set files = run_query("select file from glob(" ~ sql_string_literal(path) ~ ") order by file") -%}
         {%- if files.rows | length == 0 -%}
             {{ exceptions.raise_compiler_error("Input file '" ~ path ~ "': file not found") }}
         {%- endif -%}
         {%- set empty = run_query(
-            "select filename from read_blob(" ~ _aws_saas_quoted(path) ~ ") where size = 0"
+            "select filename from read_blob(" ~ sql_string_literal(path) ~ ") where size = 0"
         ).columns[0].values() -%}
 
         {%- set state = namespace(any_lines = false, first_file = none, first_names = none) -%}
@@ -127,7 +127,7 @@
     {%- endif -%}
 
     {%- set fields = fromjson(run_query(
-        "select to_json(list_value(*columns(*))) from (select * from read_csv(" ~ _aws_saas_quoted(file)
+        "select to_json(list_value(*columns(*))) from (select * from read_csv(" ~ sql_string_literal(file)
         ~ ", header = false, all_varchar = true, null_padding = true, ignore_errors = true) limit 1)"
     ).rows[0][0] or '[]') -%}
     {%- set found = [] -%}
@@ -157,13 +157,13 @@
     parquet_schema the names as written (its leaves, without children). -#}
 {% macro _aws_saas_parquet_problem(file) %}
     {%- set found = run_query(
-        "describe select * from read_parquet(" ~ _aws_saas_quoted(file) ~ ")"
+        "describe select * from read_parquet(" ~ sql_string_literal(file) ~ ")"
     ).columns[0].values() | list -%}
     {%- set written = run_query(
-        "select name from parquet_schema(" ~ _aws_saas_quoted(file) ~ ") where num_children is null"
+        "select name from parquet_schema(" ~ sql_string_literal(file) ~ ") where num_children is null"
     ).columns[0].values() | list -%}
     {%- set rows = run_query(
-        "select count(*) > 0 from (select 1 from read_parquet(" ~ _aws_saas_quoted(file) ~ ") limit 1)"
+        "select count(*) > 0 from (select 1 from read_parquet(" ~ sql_string_literal(file) ~ ") limit 1)"
     ).rows[0][0] -%}
     {{ return([_aws_saas_column_problem(found, written), rows]) }}
 {% endmacro %}
@@ -203,15 +203,10 @@
     line is null. The delimiter is three control bytes no text has. -#}
 {% macro _aws_saas_raw_lines(file, skip) %}
     {{ return(
-        "read_csv(" ~ _aws_saas_quoted(file) ~ ", auto_detect = false, header = false, columns = {'line': 'VARCHAR'},"
+        "read_csv(" ~ sql_string_literal(file) ~ ", auto_detect = false, header = false, columns = {'line': 'VARCHAR'},"
         ~ " delim = chr(1) || chr(2) || chr(3), quote = '', escape = '', strict_mode = false,"
         ~ " ignore_errors = true, skip = " ~ skip ~ ")"
     ) }}
-{% endmacro %}
-
-{#- _aws_saas_quoted(text): `text` as a SQL string literal. -#}
-{% macro _aws_saas_quoted(text) %}
-    {{ return("'" ~ (text | replace("'", "''")) ~ "'") }}
 {% endmacro %}
 
 {#- _aws_saas_shown(text): a header text as a message shows it: one line, control bytes as

@@ -22,7 +22,7 @@
             last_modified as file_modified,
             '{{ invocation_id }}' as loaded_by
 
-        from read_blob('{{ var('input_path') | replace("'", "''") }}')
+        from read_blob({{ sql_string_literal(var('input_path')) }})
         where filename in ({{ load['new_files_sql'] }})
     {%- endset -%}
     create schema if not exists raw;
