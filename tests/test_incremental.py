@@ -106,3 +106,31 @@ def test_a_run_that_built_part_of_the_staging_makes_the_next_one_full(tmp_path):
 
     assert after.returncode == 0
     assert last_load(after) == {"mode": "full", "reason": "the last run did not build every incremental model"}
+
+
+def test_a_run_that_appends_checks_the_new_files_and_a_bad_one_loads_nothing(tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    glob = landing / "day_*.csv"
+    write_day(landing, "day_1.csv", DATA[:2000])
+    assert run_pipeline_in(tmp_path / "run", *ARGS, input_path=glob).returncode == 0
+
+    def stopped_by(header: bytes) -> str:
+        (landing / "day_2.csv").write_bytes(b"\n".join([header, *DATA[2000:2100]]) + b"\n")
+        run = run_pipeline_in(tmp_path / "run", *ARGS, input_path=glob)
+        assert run.returncode == 2 and "Traceback" not in run.stdout + run.stderr, run.stderr[-2000:]
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1, run.stderr[-2000:]
+        return lines[0]
+
+    # The new file is checked, against the first file's header, though the loaded one is not read.
+    without_profit = b",".join(HEADER.split(b",")[:-1])
+    assert f"Input file '{landing / 'day_2.csv'}': required column 'Profit' is missing" in stopped_by(without_profit)
+    other_spelling = HEADER.replace(b"Row ID", b"row_id", 1)
+    assert f"Input file '{landing / 'day_2.csv'}': column 'row_id' is spelled 'Row ID'" in stopped_by(other_spelling)
+
+    # A run that stopped at the check loaded nothing: with the file fixed, the next run appends it.
+    write_day(landing, "day_2.csv", DATA[2000:2100])
+    fixed = run_pipeline_in(tmp_path / "run", *ARGS, input_path=glob)
+    assert fixed.returncode == 0, fixed.stderr[-2000:]
+    assert last_load(fixed) == {"mode": "append", "reason": "1 new file(s) after the 1 loaded"}

@@ -19,18 +19,20 @@
               sorts among the loaded ones gets its place in the numbering.
 
     `raw.aws_saas_loaded_files` lists the files of the base table (written by
-    record_loaded_files). DuckDB only: elsewhere the raw table is loaded whole
+    record_loaded_files). With record=false the decision is made but not kept
+    (the input check of on-run-start: a run that stops there has loaded
+    nothing, and must not count as a run that did not finish its load). DuckDB only: elsewhere the raw table is loaded whole
     before every run and the mode is always 'full'.
 -#}
-{% macro aws_saas_input_load() %}
-    {{ return(adapter.dispatch('aws_saas_input_load', 'customer_value')()) }}
+{% macro aws_saas_input_load(record=true) %}
+    {{ return(adapter.dispatch('aws_saas_input_load', 'customer_value')(record)) }}
 {% endmacro %}
 
-{% macro default__aws_saas_input_load() %}
+{% macro default__aws_saas_input_load(record=true) %}
     {{ return(_aws_saas_input_load_result('full', 'the raw table is loaded whole before every run', [])) }}
 {% endmacro %}
 
-{% macro duckdb__aws_saas_input_load() %}
+{% macro duckdb__aws_saas_input_load(record=true) %}
     {%- if not execute -%}
         {{ return(_aws_saas_input_load_result('full', 'not executing', [])) }}
     {%- endif -%}
@@ -49,8 +51,8 @@
     {%- endif -%}
 
     {%- set files = "read_blob(" ~ sql_string_literal(var('input_path')) ~ ")" -%}
-    {%- set base = adapter.get_relation(this.database, 'staging', 'base_aws_saas__order_lines') -%}
-    {%- set loaded_table = adapter.get_relation(this.database, 'raw', 'aws_saas_loaded_files') -%}
+    {%- set base = adapter.get_relation(target.database, 'staging', 'base_aws_saas__order_lines') -%}
+    {%- set loaded_table = adapter.get_relation(target.database, 'raw', 'aws_saas_loaded_files') -%}
     {%- set all_files = run_query("select filename from " ~ files ~ " order by filename").columns[0].values() | list -%}
     {%- set state = namespace(mode = 'full', reason = none, new_files = all_files) -%}
     {%- if flags.FULL_REFRESH -%}
@@ -93,7 +95,7 @@
     {%- endif -%}
     {%- set new_files = state.new_files -%}
 
-    {%- if flags.WHICH in ('build', 'run') -%}
+    {%- if record and flags.WHICH in ('build', 'run') -%}
         {%- do run_query(
             "insert into raw.aws_saas_load_runs values ('" ~ invocation_id ~ "', '" ~ state.mode ~ "', "
             ~ sql_string_literal(state.reason) ~ ", " ~ sql_string_literal(tojson(new_files)) ~ ", current_timestamp, false)"

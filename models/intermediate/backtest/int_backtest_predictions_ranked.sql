@@ -35,6 +35,52 @@ outcomes as (
 
 ),
 
+truth as (
+
+    select
+        customers.customer_id,
+        customers.future_profit,
+        outcomes.is_actual_top,
+        customers.cutoff_date,
+        customers.analysis_date
+
+    from customers
+    inner join outcomes
+        on customers.customer_id = outcomes.customer_id
+
+),
+
+-- The truth's ranks do not depend on the model (every model ranks every
+-- customer, assert_backtest_models_score_every_customer), so they are taken
+-- once per customer rather than once per model and customer.
+truth_ranked as (
+
+    select
+        *,
+        rank() over (order by future_profit asc)
+        + cast(count(*) over (partition by future_profit) - 1 as {{ type_double() }}) / 2
+            as future_profit_average_rank,
+        row_number() over (order by future_profit desc, customer_id asc) as perfect_position,
+        count(*) over () as evaluated_customers,
+        count(case when is_actual_top then 1 end) over () as actual_top_customers
+
+    from truth
+
+),
+
+truth_accumulated as (
+
+    select
+        *,
+        sum(future_profit) over (
+            order by perfect_position asc
+            rows between unbounded preceding and current row
+        ) as perfect_cumulative_future_profit
+
+    from truth_ranked
+
+),
+
 judged as (
 
     select
@@ -47,16 +93,19 @@ judged as (
         predictions.score,
         predictions.is_predicted_top,
         predictions.predicted_value,
-        customers.future_profit,
-        outcomes.is_actual_top,
-        customers.cutoff_date,
-        customers.analysis_date
+        truth_accumulated.future_profit,
+        truth_accumulated.is_actual_top,
+        truth_accumulated.future_profit_average_rank,
+        truth_accumulated.perfect_position,
+        truth_accumulated.perfect_cumulative_future_profit,
+        truth_accumulated.evaluated_customers,
+        truth_accumulated.actual_top_customers,
+        truth_accumulated.cutoff_date,
+        truth_accumulated.analysis_date
 
     from predictions
-    inner join customers
-        on predictions.customer_id = customers.customer_id
-    inner join outcomes
-        on predictions.customer_id = outcomes.customer_id
+    inner join truth_accumulated
+        on predictions.customer_id = truth_accumulated.customer_id
 
 ),
 
@@ -76,16 +125,7 @@ ranked as (
                 then
                     rank() over (partition by scoring_model order by score asc nulls last)
                     + cast(count(*) over (partition by scoring_model, score) - 1 as {{ type_double() }}) / 2
-        end as score_average_rank,
-        rank() over (partition by scoring_model order by future_profit asc)
-        + cast(count(*) over (partition by scoring_model, future_profit) - 1 as {{ type_double() }}) / 2
-            as future_profit_average_rank,
-        row_number() over (
-            partition by scoring_model
-            order by future_profit desc, customer_id asc
-        ) as perfect_position,
-        count(*) over (partition by scoring_model) as evaluated_customers,
-        count(case when is_actual_top then 1 end) over (partition by scoring_model) as actual_top_customers
+        end as score_average_rank
 
     from judged
 
@@ -102,12 +142,7 @@ accumulated as (
                     order by ranking_position asc
                     rows between unbounded preceding and current row
                 )
-        end as cumulative_future_profit,
-        sum(future_profit) over (
-            partition by scoring_model
-            order by perfect_position asc
-            rows between unbounded preceding and current row
-        ) as perfect_cumulative_future_profit
+        end as cumulative_future_profit
 
     from ranked
 
