@@ -21,8 +21,9 @@
     `raw.aws_saas_loaded_files` lists the files of the base table (written by
     record_loaded_files). With record=false the decision is made but not kept
     (the input check of on-run-start: a run that stops there has loaded
-    nothing, and must not count as a run that did not finish its load). DuckDB only: elsewhere the raw table is loaded whole
-    before every run and the mode is always 'full'.
+    nothing, and must not count as a run that did not finish its load).
+    DuckDB only: elsewhere the raw table is loaded whole before every run and
+    the mode is always 'full'.
 -#}
 {% macro aws_saas_input_load(record=true) %}
     {{ return(adapter.dispatch('aws_saas_input_load', 'customer_value')(record)) }}

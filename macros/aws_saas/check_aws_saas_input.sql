@@ -9,8 +9,9 @@
         Input file 'exports/part2.csv': required column 'Profit' is missing (found: ...)
 
     Every file of a glob is checked by itself, in name order, so the line names
-    the bad file; a run that appends new files checks only them and the first. A CSV header is read as the file's first line on its own,
-    never through the sniffer's view of the whole file: a damaged data line (a
+    the bad file; a run that appends new files checks only them and the first.
+    A CSV header is read as the file's first line on its own, never through
+    the sniffer's view of the whole file: a damaged data line (a
     20th field, bytes that are not UTF-8) is staging's to reject, and must not
     make a present column look missing.
 
