@@ -17,13 +17,29 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-RUNNER = PROJECT_DIR / "scripts" / "run_pipeline.py"
+# The runner as a scheduler starts it: the `customer-value run` command of the installed package.
+RUNNER = [sys.executable, "-m", "customer_value", "run"]
 SAMPLE_CSV = PROJECT_DIR / "data" / "sample" / "aws_saas_sales.csv"
+
+
+# Markers (pyproject.toml): a test marked `unit` runs in-process without dbt; every
+# other test runs dbt or the runner (`e2e`), those of the engine modules need a
+# PostgreSQL server or Spark (`engines`), and the marked ones take minutes (`slow`).
+ENGINE_MODULES = {"test_engines"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that is not `unit` as `e2e`, and the engine modules' as `engines`."""
+    for item in items:
+        if item.get_closest_marker("unit") is None:
+            item.add_marker(pytest.mark.e2e)
+        if item.module.__name__ in ENGINE_MODULES or "postgres" in item.name or "spark" in item.name:
+            item.add_marker(pytest.mark.engines)
 
 
 @dataclass
 class PipelineRun:
-    """What one run of scripts/run_pipeline.py left behind."""
+    """What one run of `customer-value run` left behind."""
 
     returncode: int
     stdout: str
@@ -49,7 +65,7 @@ def run_pipeline_in(workspace: Path, *args: str, input_path: Path | str | None =
     """Run the runner in a subprocess, as a scheduler would."""
     workspace.mkdir(parents=True, exist_ok=True)
     output_dir = workspace / "exports"
-    command = [sys.executable, str(RUNNER), "--output-dir", str(output_dir)]
+    command = [*RUNNER, "--output-dir", str(output_dir)]
     if input_path is not None:
         command += ["--input", str(input_path)]
     completed = subprocess.run(

@@ -71,10 +71,7 @@ def ranking_metrics(scores: pd.Series, future_profit: pd.Series, is_top: pd.Seri
 
 # --- (a) a crafted data set with a known answer -----------------------------------
 
-HEADER = (
-    "Row ID,Order ID,Order Date,Date Key,Contact Name,Country,City,Region,Subregion,Customer,"
-    "Customer ID,Industry,Segment,Product,License,Sales,Quantity,Discount,Profit"
-).split(",")
+HEADER = ["Row ID", "Order ID", "Order Date", "Date Key", "Contact Name", "Country", "City", "Region", "Subregion", "Customer", "Customer ID", "Industry", "Segment", "Product", "License", "Sales", "Quantity", "Discount", "Profit"]
 CUTOFF = dt.date(2023, 1, 1)
 
 # customer id -> [(order date, profit)], one line per order. Cutoff = analysis date

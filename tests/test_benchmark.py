@@ -1,4 +1,4 @@
-"""Smoke test of scripts/benchmark.py: it runs end to end on a tiny input.
+"""Smoke test of `customer-value benchmark`: it runs end to end on a tiny input.
 
 One repeat of every contender on 2,000 generated lines, everything in pytest's
 tmp dirs; the incremental contender with daily files of a quarter of the lines
@@ -12,26 +12,31 @@ segment as the project's customer_segments mart. It never asserts on timings.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from customer_value.benchmark import cli, contenders, inputs
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-BENCHMARK = PROJECT_DIR / "scripts" / "benchmark.py"
+BENCHMARK = [sys.executable, "-m", "customer_value", "benchmark"]
 CONTENDERS = ("build", "lrfm", "floor", "pandas", "notebook", "build_parquet", "incremental")
 COMPARED = ("floor", "pandas", "notebook", "build_parquet", "incremental")
 TARGETS = ("lrfm/notebook", "build/notebook", "build_parquet/build", "incremental/build")
 
 
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("benchmark", BENCHMARK)
-    benchmark = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(benchmark)
-    return benchmark
+def load_benchmark() -> SimpleNamespace:
+    """The benchmark's functions the unit tests call, from its modules."""
+    return SimpleNamespace(
+        ntile_buckets=contenders.ntile_buckets,
+        daily_file_lines=inputs.daily_file_lines,
+        split_csv=inputs.split_csv,
+        parse_args=cli.parse_args,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +44,24 @@ def benchmark_results(tmp_path_factory):
     root = tmp_path_factory.mktemp("benchmark")
     completed = subprocess.run(
         [
-            sys.executable, str(BENCHMARK), "--rows", "2000", "--repeats", "1",
-            "--cache-dir", str(root / "data"), "--out-dir", str(root / "results"),
-            "--work-dir", str(root / "work"), "--daily-share", "0.25",
+            *BENCHMARK,
+            "--rows",
+            "2000",
+            "--repeats",
+            "1",
+            "--cache-dir",
+            str(root / "data"),
+            "--out-dir",
+            str(root / "results"),
+            "--work-dir",
+            str(root / "work"),
+            "--daily-share",
+            "0.25",
         ],
-        cwd=root, capture_output=True, text=True, timeout=900,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert completed.returncode == 0, f"benchmark failed:\n{completed.stdout}\n{completed.stderr}"
     return root, completed
@@ -86,7 +104,10 @@ def test_target_ratios_are_reported(benchmark_results):
 
     assert [target["measure"] for target in size["targets"]] == list(TARGETS)
     assert {target["measure"]: target["max_ratio"] for target in size["targets"]} == {
-        "lrfm/notebook": 1.0, "build/notebook": 1.25, "build_parquet/build": 0.7, "incremental/build": 0.35,
+        "lrfm/notebook": 1.0,
+        "build/notebook": 1.25,
+        "build_parquet/build": 0.7,
+        "incremental/build": 0.35,
     }
     for target in size["targets"]:
         assert target["ratio"] > 0
@@ -129,6 +150,7 @@ def test_build_runs_are_isolated_and_cleaned_up(benchmark_results):
     assert list((root / "work").iterdir()) == []
 
 
+@pytest.mark.unit
 def test_ntile_buckets_match_sql_ntile():
     """The pandas contender's bucketing is DuckDB's NTILE(4) for every table size."""
     import duckdb
@@ -137,11 +159,15 @@ def test_ntile_buckets_match_sql_ntile():
     benchmark = load_benchmark()
     for n_rows in range(1, 60):
         expected = [
-            bucket for (bucket,) in duckdb.sql(f"select ntile(4) over (order by i) from range({n_rows}) t(i) order by i").fetchall()
+            bucket
+            for (bucket,) in duckdb.sql(
+                f"select ntile(4) over (order by i) from range({n_rows}) t(i) order by i"
+            ).fetchall()
         ]
         assert benchmark.ntile_buckets(np.arange(1, n_rows + 1), n_rows).tolist() == expected, n_rows
 
 
+@pytest.mark.unit
 def test_daily_files_split_the_input_in_file_order(tmp_path):
     """Every line once, in order, the header in every file; the last file is the share."""
     benchmark = load_benchmark()
@@ -156,13 +182,16 @@ def test_daily_files_split_the_input_in_file_order(tmp_path):
     assert [entry["lines"] for entry in manifest] == [4, 3, 3]
     parts = [(tmp_path / entry["file"]).read_bytes() for entry in manifest]
     assert all(part.startswith(header) for part in parts)
-    assert b"".join(part[len(header):] for part in parts) == b"".join(lines)
+    assert b"".join(part[len(header) :] for part in parts) == b"".join(lines)
 
 
+@pytest.mark.unit
 def test_only_accepts_the_new_contenders():
     benchmark = load_benchmark()
     assert benchmark.parse_args(["--only", "notebook,incremental,build_parquet"]).contenders == [
-        "notebook", "build_parquet", "incremental",
+        "notebook",
+        "build_parquet",
+        "incremental",
     ]
     assert "build_parquet" not in benchmark.parse_args(["--format", "parquet"]).contenders
     with pytest.raises(SystemExit):  # the Parquet build beside a Parquet build is the build itself

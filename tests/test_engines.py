@@ -13,17 +13,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 
 import duckdb
 import pytest
-
-from conftest import PROJECT_DIR, run_pipeline_in
+from conftest import run_pipeline_in
 from mart_comparison import mart_differences
 from test_staging import BAD_LINES, line, write_csv
 
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-import engines as runner_engines  # noqa: E402 (scripts/engines.py: the runner's PostgreSQL settings)
+from customer_value.engines import postgres as runner_engines
 
 ENGINES = ["postgres", "spark"]
 

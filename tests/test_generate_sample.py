@@ -4,10 +4,10 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
+from conftest import SAMPLE_CSV
 
-from conftest import PROJECT_DIR, SAMPLE_CSV
-
-GENERATOR = PROJECT_DIR / "scripts" / "generate_sample.py"
+GENERATOR = [sys.executable, "-m", "customer_value", "generate-sample"]
 HEADER = (
     "Row ID,Order ID,Order Date,Date Key,Contact Name,Country,City,Region,Subregion,"
     "Customer,Customer ID,Industry,Segment,Product,License,Sales,Quantity,Discount,Profit"
@@ -15,7 +15,7 @@ HEADER = (
 
 
 def generate(path, *args):
-    subprocess.run([sys.executable, str(GENERATOR), "--output", str(path), *args], check=True, capture_output=True)
+    subprocess.run([*GENERATOR, "--output", str(path), *args], check=True, capture_output=True)
     return path.read_bytes()
 
 
@@ -29,6 +29,7 @@ def test_bundled_sample_is_the_generator_default(tmp_path):
     assert generate(tmp_path / "sample.csv") == SAMPLE_CSV.read_bytes()
 
 
+@pytest.mark.unit
 def test_sample_has_the_export_shape():
     assert SAMPLE_CSV.read_text().splitlines()[0] == HEADER
     with duckdb.connect() as con:

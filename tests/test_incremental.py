@@ -11,7 +11,6 @@ import json
 import shutil
 
 import duckdb
-
 from conftest import SAMPLE_CSV, run_pipeline_in
 
 RAW = SAMPLE_CSV.read_bytes().rstrip(b"\n").split(b"\n")
@@ -73,14 +72,20 @@ def test_runs_that_add_files_equal_a_full_build_and_changes_rebuild(tmp_path):
     # it is read with all the others, in name order, so its copy is now the first.
     write_day(landing, "day_0.csv", [DATA[5000]])
     late = night()
-    assert last_load(late) == {"mode": "full", "reason": f"new file '{landing / 'day_0.csv'}' sorts before files already loaded"}
+    assert last_load(late) == {
+        "mode": "full",
+        "reason": f"new file '{landing / 'day_0.csv'}' sorts before files already loaded",
+    }
     assert same_exports(late, full_build("full_with_day_0"))
 
     # A file that changed since it was loaded, then one that disappeared.
     shutil.copyfile(landing / "day_1.csv", tmp_path / "day_1.csv")
     write_day(landing, "day_1.csv", DATA[:3990])
     changed = night()
-    assert last_load(changed) == {"mode": "full", "reason": f"file '{landing / 'day_1.csv'}' changed since it was loaded"}
+    assert last_load(changed) == {
+        "mode": "full",
+        "reason": f"file '{landing / 'day_1.csv'}' changed since it was loaded",
+    }
     (landing / "day_0.csv").unlink()
     gone = night()
     assert last_load(gone) == {"mode": "full", "reason": f"file '{landing / 'day_0.csv'}' is gone since it was loaded"}

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import PROJECT_DIR, run_pipeline_in
 from test_engines import require, runner_engines
 from test_staging import HEADER, line, write_csv
@@ -47,8 +46,7 @@ def glob_second_lacks_profit(tmp: Path):
 def glob_second_renames_profit(tmp: Path):
     write_csv(tmp / "part1.csv", GOOD_LINES[:20])
     second = write_text(tmp / "part2.csv", [",".join(HEADER[:-1] + ["Margin"])] + text_lines(GOOD_LINES[20:]))
-    return (tmp / "part*.csv", second,
-            f"required column 'Profit' is missing (found: {FOUND_WITHOUT_PROFIT}, Margin)")
+    return (tmp / "part*.csv", second, f"required column 'Profit' is missing (found: {FOUND_WITHOUT_PROFIT}, Margin)")
 
 
 def glob_second_empty(tmp: Path):
@@ -65,28 +63,32 @@ def glob_second_parquet_lacks_profit(tmp: Path):
 
 
 def two_profit_columns(tmp: Path):
-    path = write_text(tmp / "two_profits.csv",
-                      [",".join(HEADER + ["Profit"])] + [text + ",1.0" for text in text_lines(GOOD_LINES)])
+    path = write_text(
+        tmp / "two_profits.csv", [",".join(HEADER + ["Profit"])] + [text + ",1.0" for text in text_lines(GOOD_LINES)]
+    )
     return path, path, "column 'Profit' appears twice (columns 19 and 20)"
 
 
 def profit_and_lowercase_profit(tmp: Path):
     # DuckDB's reader would name the second one `profit_1`, and the source read the first.
-    path = write_text(tmp / "profit_twice.csv",
-                      [",".join(["profit"] + HEADER)] + ["1.0," + text for text in text_lines(GOOD_LINES)])
+    path = write_text(
+        tmp / "profit_twice.csv", [",".join(["profit"] + HEADER)] + ["1.0," + text for text in text_lines(GOOD_LINES)]
+    )
     return path, path, "column 'Profit' appears twice (columns 1 and 20)"
 
 
 def row_id_twice_spelled_apart(tmp: Path):
-    path = write_text(tmp / "row_id_twice.csv",
-                      [",".join(HEADER + ["row_id"])] + [text + ",9" for text in text_lines(GOOD_LINES)])
+    path = write_text(
+        tmp / "row_id_twice.csv", [",".join(HEADER + ["row_id"])] + [text + ",9" for text in text_lines(GOOD_LINES)]
+    )
     return path, path, "column 'Row ID' appears twice (columns 1 and 20)"
 
 
 def glob_second_has_profit_twice(tmp: Path):
     write_csv(tmp / "part1.csv", GOOD_LINES[:20])
-    second = write_text(tmp / "part2.csv",
-                        [",".join(HEADER + ["Profit"])] + [text + ",1.0" for text in text_lines(GOOD_LINES[20:])])
+    second = write_text(
+        tmp / "part2.csv", [",".join(HEADER + ["Profit"])] + [text + ",1.0" for text in text_lines(GOOD_LINES[20:])]
+    )
     return tmp / "part*.csv", second, "column 'Profit' appears twice (columns 19 and 20)"
 
 
@@ -103,18 +105,26 @@ def zip_named_csv(tmp: Path):
 
 
 def latin1_header(tmp: Path):
-    path = write_text(tmp / "latin1.csv",
-                      [",".join(HEADER).replace("Contact Name", "Contact Name (Vertrieb für)")]
-                      + text_lines(GOOD_LINES), encoding="latin-1")
+    path = write_text(
+        tmp / "latin1.csv",
+        [",".join(HEADER).replace("Contact Name", "Contact Name (Vertrieb für)")] + text_lines(GOOD_LINES),
+        encoding="latin-1",
+    )
     return path, path, "the header (line 1) is not UTF-8 text (a binary file, or another encoding?)"
 
 
 def undetectable_delimiter(tmp: Path):
-    path = write_text(tmp / "hashes.csv", [text.replace(",", "#") for text in [",".join(HEADER)]
-                                           + text_lines(GOOD_LINES)])
-    return path, path, (
-        "DuckDB cannot find the delimiter between the header's names (a comma, semicolon, tab or pipe):"
-        f" it reads one column '{'#'.join(HEADER)}'")
+    path = write_text(
+        tmp / "hashes.csv", [text.replace(",", "#") for text in [",".join(HEADER)] + text_lines(GOOD_LINES)]
+    )
+    return (
+        path,
+        path,
+        (
+            "DuckDB cannot find the delimiter between the header's names (a comma, semicolon, tab or pipe):"
+            f" it reads one column '{'#'.join(HEADER)}'"
+        ),
+    )
 
 
 # name -> (tmp folder -> (input path or glob, the file the line names, the problem))
@@ -135,7 +145,7 @@ UNREADABLE = {
 
 
 def _replace_line(rows_text: list[str], index: int, text: str) -> list[str]:
-    return rows_text[:index] + [text] + rows_text[index + 1:]
+    return rows_text[:index] + [text] + rows_text[index + 1 :]
 
 
 # Damaged data lines under a good header: never a header problem (staging rejects
@@ -153,8 +163,9 @@ DAMAGED_LINES = {
 }
 DAMAGED_BYTES = {  # lines as bytes, for what a text cannot hold
     "not_utf8_first_line": [GOOD_TEXT[0].replace("Nathan", "Nath\xe1n").encode("latin-1")],
-    "not_utf8_later": [text.encode() for text in GOOD_TEXT[:30]] + [GOOD_TEXT[30].replace(
-        "Nathan", "Nath\xe1n").encode("latin-1")] + [text.encode() for text in GOOD_TEXT[31:]],
+    "not_utf8_later": [text.encode() for text in GOOD_TEXT[:30]]
+    + [GOOD_TEXT[30].replace("Nathan", "Nath\xe1n").encode("latin-1")]
+    + [text.encode() for text in GOOD_TEXT[31:]],
     "nul_byte": [GOOD_TEXT[0].replace("Chevron", "Chev\x00ron").encode()] + [t.encode() for t in GOOD_TEXT[1:]],
 }
 
@@ -193,6 +204,7 @@ def checked(path: Path | str) -> str | None:
 # ---------------------------------------------------------------- the loader's check
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("case", list(UNREADABLE))
 def test_the_loader_check_names_the_file_and_the_problem(tmp_path, case):
     input_path, bad_file, problem = UNREADABLE[case](tmp_path)
@@ -200,11 +212,13 @@ def test_the_loader_check_names_the_file_and_the_problem(tmp_path, case):
     assert checked(input_path) == f"Input file '{bad_file}': {problem}"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("case", [*DAMAGED_LINES, *DAMAGED_BYTES])
 def test_a_damaged_data_line_is_no_header_problem(tmp_path, case):
     assert checked(damaged_file(tmp_path, case)) is None
 
 
+@pytest.mark.unit
 def test_odd_but_good_files_pass_the_loader_check(tmp_path):
     write_csv(tmp_path / "part1.csv", GOOD_LINES[:20])
     write_csv(tmp_path / "part2.csv", GOOD_LINES[20:], header=list(reversed(HEADER)))  # another column order
@@ -219,11 +233,15 @@ def test_odd_but_good_files_pass_the_loader_check(tmp_path):
     assert checked(leading_blanks) is None
 
 
+@pytest.mark.unit
 def test_the_loader_check_lists_the_same_required_columns_as_the_macro():
     macro = (PROJECT_DIR / "macros" / "aws_saas" / "aws_saas_required_columns.sql").read_text(encoding="utf-8")
-    listed = macro[macro.index("return(["):macro.index("])")]
-    assert [name.strip(" '\n") for name in listed.removeprefix("return([").split(",") if name.strip()] == (
-        runner_engines.REQUIRED_COLUMNS) == HEADER
+    listed = macro[macro.index("return([") : macro.index("])")]
+    assert (
+        [name.strip(" '\n") for name in listed.removeprefix("return([").split(",") if name.strip()]
+        == (runner_engines.REQUIRED_COLUMNS)
+        == HEADER
+    )
 
 
 # ---------------------------------------------------------------- end to end
@@ -254,8 +272,9 @@ def test_a_damaged_data_line_passes_the_hook_on_duckdb(tmp_path, case):
     assert run.returncode == 0, run.stderr[-3000:]
 
 
-@pytest.mark.parametrize("case", ["glob_second_lacks_profit", "glob_second_parquet_lacks_profit",
-                                  "two_profit_columns", "binary_named_csv"])
+@pytest.mark.parametrize(
+    "case", ["glob_second_lacks_profit", "glob_second_parquet_lacks_profit", "two_profit_columns", "binary_named_csv"]
+)
 def test_unreadable_headers_exit_2_naming_the_file_on_postgres(tmp_path, case):
     require("postgres")
     input_path, bad_file, problem = UNREADABLE[case](tmp_path)

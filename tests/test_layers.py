@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
-
 from conftest import PROJECT_DIR
+
+pytestmark = pytest.mark.unit
 
 LAYERS = ["staging", "intermediate", "marts"]
 MODELS = PROJECT_DIR / "models"

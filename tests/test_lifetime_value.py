@@ -1,5 +1,5 @@
 """Probabilistic customer lifetime value (SPEC §13): the shared BG/NBD x Gamma-Gamma
-module (python/customer_value_bgnbd.py) on lifetimes' bundled CDNOW data and on
+module (customer_value/lifetime_value.py) on lifetimes' bundled CDNOW data and on
 degenerate histories, and the published marts customer_lifetime_value and
 clv_model_fits on sample builds: invariants, the horizon var in the column
 names, byte-identical reruns, and a fit that does not converge reported in the
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 import warnings
 from pathlib import Path
 
@@ -17,10 +16,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR
 
-sys.path.insert(0, str(PROJECT_DIR / "python"))  # as the profile's module_paths does for dbt
-import customer_value_bgnbd as bgnbd  # noqa: E402
+from customer_value import lifetime_value as bgnbd
 
 HORIZON = 365  # the default of var clv_forecast_horizon_days
 MART_COLUMNS = [

@@ -1,10 +1,22 @@
-"""sqlfluff (duckdb dialect, dbt templater) is part of the test suite."""
+"""Lint is part of the test suite: ruff (lint and format) on the Python, sqlfluff
+(duckdb dialect, dbt templater) on the SQL, configured in pyproject.toml and .sqlfluff
+as pre-commit runs them (.pre-commit-config.yaml)."""
 
 import os
 import subprocess
 import sys
 
+import pytest
 from conftest import PROJECT_DIR
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])
+def test_python_is_ruff_clean(command):
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, "."], cwd=PROJECT_DIR, capture_output=True, text=True
+    )
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
 
 
 def test_sql_is_sqlfluff_clean(tmp_path):

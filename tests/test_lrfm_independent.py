@@ -158,11 +158,13 @@ def expected_segments(metrics: pd.DataFrame, score_method: str) -> pd.DataFrame:
         + expected["m_score"].astype(str)
     )
     expected["value_segment"] = expected["lrfm_score"].map(
-        lambda s: "High-Value"
-        if s >= HIGH_VALUE_MIN_LRFM_SCORE
-        else "Mid-Value"
-        if s >= MID_VALUE_MIN_LRFM_SCORE
-        else "Low-Value"
+        lambda s: (
+            "High-Value"
+            if s >= HIGH_VALUE_MIN_LRFM_SCORE
+            else "Mid-Value"
+            if s >= MID_VALUE_MIN_LRFM_SCORE
+            else "Low-Value"
+        )
     )
     return expected
 
@@ -204,6 +206,7 @@ def sample_metrics() -> pd.DataFrame:
     return customer_metrics(clean_order_lines(SAMPLE_CSV))
 
 
+@pytest.mark.unit
 def test_ntile_reimplementation_matches_sql_definition():
     # 5 rows -> buckets of 2, 1, 1, 1; 8 rows -> 2 each; 3 rows -> buckets 1..3
     assert ntile(5) == [1, 1, 2, 3, 4]
@@ -211,6 +214,7 @@ def test_ntile_reimplementation_matches_sql_definition():
     assert ntile(3) == [1, 2, 3]
 
 
+@pytest.mark.unit
 def test_sample_has_the_spec_shape(sample_metrics):
     assert len(sample_metrics) == 99
     assert str(sample_metrics["analysis_date"].iloc[0]) == "2024-01-01"

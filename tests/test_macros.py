@@ -19,6 +19,8 @@ import yaml
 from conftest import PROJECT_DIR
 from jinja2 import nodes
 
+pytestmark = pytest.mark.unit
+
 MACROS_DIR = PROJECT_DIR / "macros"
 ENGINES = ("default", "duckdb", "postgres", "spark", "databricks", "trino")
 

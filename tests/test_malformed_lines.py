@@ -13,9 +13,8 @@ from __future__ import annotations
 import filecmp
 
 import pytest
-
 from conftest import SAMPLE_CSV, run_pipeline_in
-from test_input_headers import DAMAGED_BYTES, DAMAGED_LINES, GOOD_TEXT, damaged_file
+from test_input_headers import DAMAGED_LINES, GOOD_TEXT, damaged_file
 from test_staging import HEADER, line, query, write_csv
 
 REJECTS_SQL = (
@@ -38,8 +37,9 @@ MALFORMED = {
 
 
 def staging_run(tmp_path, input_path, *args):
-    return run_pipeline_in(tmp_path / "run", "--select", "staging", "--vars", "{max_reject_rate: 1}", *args,
-                           input_path=input_path)
+    return run_pipeline_in(
+        tmp_path / "run", "--select", "staging", "--vars", "{max_reject_rate: 1}", *args, input_path=input_path
+    )
 
 
 @pytest.mark.parametrize("case", list(MALFORMED))
@@ -59,9 +59,13 @@ def test_no_line_is_lost_and_the_reader_says_why(tmp_path):
 
     assert run.returncode == 0, run.stderr[-3000:]  # with the raw = clean + rejected data test
     assert query(run.warehouse, "select reader_error from staging.stg_aws_saas__rejected_order_lines") == [
-        ("TOO MANY COLUMNS - Expected Number of Columns: 19 Found: 20",)]
-    counts = query(run.warehouse, "select (select count(*) from staging.stg_aws_saas__order_lines),"
-                                  " (select count(*) from staging.stg_aws_saas__rejected_order_lines)")
+        ("TOO MANY COLUMNS - Expected Number of Columns: 19 Found: 20",)
+    ]
+    counts = query(
+        run.warehouse,
+        "select (select count(*) from staging.stg_aws_saas__order_lines),"
+        " (select count(*) from staging.stg_aws_saas__rejected_order_lines)",
+    )
     assert counts == [(39, 1)]
 
 
@@ -76,9 +80,11 @@ def test_malformed_lines_in_a_glob_are_numbered_across_its_files(tmp_path):
     run = staging_run(tmp_path, folder / "day*.csv")
 
     assert run.returncode == 0, run.stderr[-3000:]
-    assert query(run.warehouse, "select source_file, source_line_number, source_file_line, reject_reason"
-                                " from staging.stg_aws_saas__rejected_order_lines") == [
-        (str(folder / "day2.csv"), 13, 4, "malformed_line")]
+    assert query(
+        run.warehouse,
+        "select source_file, source_line_number, source_file_line, reject_reason"
+        " from staging.stg_aws_saas__rejected_order_lines",
+    ) == [(str(folder / "day2.csv"), 13, 4, "malformed_line")]
     assert query(run.warehouse, CLEAN_IDS_SQL) == [(i, i) for i in range(1, 21) if i != 13]
 
 
@@ -87,15 +93,19 @@ def test_a_glob_file_that_spells_a_column_otherwise_exits_2_naming_it(tmp_path):
     folder.mkdir()
     write_csv(folder / "day1.csv", [line(i) for i in range(1, 11)])
     snake = [name.lower().replace(" ", "_") for name in HEADER]
-    write_csv(folder / "day2.csv", [{s: row[h] for s, h in zip(snake, HEADER)} for row in
-                                    [line(i) for i in range(11, 21)]], header=snake)
+    write_csv(
+        folder / "day2.csv",
+        [{s: row[h] for s, h in zip(snake, HEADER)} for row in [line(i) for i in range(11, 21)]],
+        header=snake,
+    )
 
     run = run_pipeline_in(tmp_path / "run", input_path=folder / "day*.csv")
 
     assert run.returncode == 2
     assert run.stderr.strip().splitlines()[-1] == (
         f"error: Input file '{folder / 'day2.csv'}': column 'row_id' is spelled 'Row ID' in "
-        f"'{folder / 'day1.csv'}' (the files of a CSV glob are matched by their header names)")
+        f"'{folder / 'day1.csv'}' (the files of a CSV glob are matched by their header names)"
+    )
 
 
 def test_a_broken_quote_past_the_sniffed_lines_stops_the_run_naming_its_line(tmp_path):
@@ -115,7 +125,8 @@ def test_a_broken_quote_past_the_sniffed_lines_stops_the_run_naming_its_line(tmp
     assert run.stderr.strip().splitlines()[-1] == (
         f"  ERROR model.customer_value.base_aws_saas__order_lines: Input file '{source}': line 22001 opens a quoted"
         " field that runs over the lines after it (a broken quote?), so the reader cannot tell which of them"
-        " are order lines; close or remove that quote")
+        " are order lines; close or remove that quote"
+    )
     assert "Traceback" not in run.stderr
 
 
@@ -130,7 +141,8 @@ def test_a_broken_quote_the_sniffer_trips_on_exits_2_with_one_line(tmp_path):
     assert run.returncode == 2
     assert run.stderr.strip().splitlines() == [
         f"error: Input file '{source}': DuckDB cannot detect how the file is written (its delimiter and quoting);"
-        " a quote that opens a field and never closes (a broken quote) is the usual cause"]
+        " a quote that opens a field and never closes (a broken quote) is the usual cause"
+    ]
 
 
 def test_damaged_lines_leave_every_mart_as_the_clean_file_makes_it(tmp_path):
@@ -138,8 +150,15 @@ def test_damaged_lines_leave_every_mart_as_the_clean_file_makes_it(tmp_path):
     raw = SAMPLE_CSV.read_bytes().rstrip(b"\n").split(b"\n")
     header, data = raw[0], raw[1:]
     damaged = (
-        [header] + data[:10] + [data[9] + b",extra"] + data[10:20] + [data[19][:40]]
-        + data[20:30] + [data[29].replace(b",", b",\xff", 1)] + data[30:] + [b"", b"", b"garbage"]
+        [header]
+        + data[:10]
+        + [data[9] + b",extra"]
+        + data[10:20]
+        + [data[19][:40]]
+        + data[20:30]
+        + [data[29].replace(b",", b",\xff", 1)]
+        + data[30:]
+        + [b"", b"", b"garbage"]
     )
     source = tmp_path / "damaged.csv"
     source.write_bytes(b"\n".join(damaged) + b"\n")
@@ -148,12 +167,21 @@ def test_damaged_lines_leave_every_mart_as_the_clean_file_makes_it(tmp_path):
     run = run_pipeline_in(tmp_path / "damaged", input_path=source)
 
     assert clean.returncode == 0 and run.returncode == 0, run.stderr[-3000:]
-    assert query(run.warehouse, "select source_line_number, source_file_line, reject_reason"
-                                " from staging.stg_aws_saas__rejected_order_lines order by 1") == [
-        (11, 12, "malformed_line"), (22, 23, "malformed_line"), (33, 34, "malformed_line"),
-        (len(data) + 4, len(data) + 7, "malformed_line")]
-    marts = sorted(path.name for path in clean.output_dir.iterdir()
-                   if path.suffix in (".csv", ".parquet") and path.name != "run_summary.json")
+    assert query(
+        run.warehouse,
+        "select source_line_number, source_file_line, reject_reason"
+        " from staging.stg_aws_saas__rejected_order_lines order by 1",
+    ) == [
+        (11, 12, "malformed_line"),
+        (22, 23, "malformed_line"),
+        (33, 34, "malformed_line"),
+        (len(data) + 4, len(data) + 7, "malformed_line"),
+    ]
+    marts = sorted(
+        path.name
+        for path in clean.output_dir.iterdir()
+        if path.suffix in (".csv", ".parquet") and path.name != "run_summary.json"
+    )
     assert marts and sorted(p.name for p in run.output_dir.iterdir() if p.suffix in (".csv", ".parquet")) == marts
     _, mismatched, errors = filecmp.cmpfiles(clean.output_dir, run.output_dir, marts, shallow=False)
     assert (mismatched, errors) == ([], [])

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 
-from conftest import PROJECT_DIR
+import pytest
 
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-import progress  # noqa: E402  (scripts/progress.py)
-import run_pipeline  # noqa: E402  (scripts/run_pipeline.py)
+from customer_value import progress, runner
 
 # [ 37/221] int_orders_rolled_up ... 6.9 s (elapsed 0:42), with a status word when not a success
 PROGRESS_LINE = re.compile(
@@ -44,6 +41,7 @@ def test_quiet_prints_no_progress(run_pipeline):
     assert run.stdout.startswith("built ")
 
 
+@pytest.mark.unit
 def test_progress_lines_name_a_status_that_is_not_a_success():
     assert progress.progress_line(37, 181, "int_orders_rolled_up", "success", 6.94, 42.0) == (
         "[ 37/181] int_orders_rolled_up ... 6.9 s (elapsed 0:42)"
@@ -55,6 +53,7 @@ def test_progress_lines_name_a_status_that_is_not_a_success():
     assert progress.progress_line(12, 12, "stg_z", "error", 0.2, 5) == "[12/12] stg_z ... ERROR 0.2 s (elapsed 0:05)"
 
 
+@pytest.mark.unit
 def test_a_failing_node_message_is_its_first_line_without_dbts_wrapper():
     raised = (  # str() of the CompilationError a macro raises in a model's post-hook
         "Compilation Error in model stg_x (models/staging/stg_x.sql)\n"
@@ -64,12 +63,12 @@ def test_a_failing_node_message_is_its_first_line_without_dbts_wrapper():
         "  > called by macro run_hooks (macros/materializations/hooks.sql)\n"
         "  > called by model stg_x (models/staging/stg_x.sql)"
     )
-    assert run_pipeline.node_message(raised) == (
+    assert runner.node_message(raised) == (
         "Reject rate 18.18% (2 of 11 lines) is above max_reject_rate 5.00%: 1 negative_sales."
     )
     database = "Runtime Error in model m (models/m.sql)\n  Binder Error: column x not found\n  LINE 3: select x"
-    assert run_pipeline.node_message(database) == "Binder Error: column x not found"
-    assert run_pipeline.node_message("Got 3 results, configured to fail if != 0") == (
+    assert runner.node_message(database) == "Binder Error: column x not found"
+    assert runner.node_message("Got 3 results, configured to fail if != 0") == (
         "Got 3 results, configured to fail if != 0"
     )
-    assert run_pipeline.node_message(None) == ""
+    assert runner.node_message(None) == ""

@@ -63,9 +63,25 @@ import pytest
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "published_notebook_lrfm.csv"
 
 HEADER = [
-    "Row ID", "Order ID", "Order Date", "Date Key", "Contact Name", "Country", "City",
-    "Region", "Subregion", "Customer", "Customer ID", "Industry", "Segment", "Product",
-    "License", "Sales", "Quantity", "Discount", "Profit",
+    "Row ID",
+    "Order ID",
+    "Order Date",
+    "Date Key",
+    "Contact Name",
+    "Country",
+    "City",
+    "Region",
+    "Subregion",
+    "Customer",
+    "Customer ID",
+    "Industry",
+    "Segment",
+    "Product",
+    "License",
+    "Sales",
+    "Quantity",
+    "Discount",
+    "Profit",
 ]
 
 # The notebook's reference date: the last order date of the export + 1 day. The
@@ -196,9 +212,20 @@ PLACES = [  # country, city, region, subregion
 INDUSTRIES = ["Energy", "Finance", "Tech", "Manufacturing", "Healthcare", "Retail", "Consumer Products"]
 SEGMENTS = ["SMB", "Strategic", "Enterprise"]
 PRODUCTS = [
-    "ContactMatcher", "Support", "Data Smasher", "FinanceHub", "ChatBot Plugin", "OneView",
-    "SaaS Connector Pack", "SaaS Connector Pack - Gold", "Site Analytics", "Marketing Suite",
-    "Marketing Suite - Gold", "Storage", "Big Ol Database", "Alchemy",
+    "ContactMatcher",
+    "Support",
+    "Data Smasher",
+    "FinanceHub",
+    "ChatBot Plugin",
+    "OneView",
+    "SaaS Connector Pack",
+    "SaaS Connector Pack - Gold",
+    "Site Analytics",
+    "Marketing Suite",
+    "Marketing Suite - Gold",
+    "Storage",
+    "Big Ol Database",
+    "Alchemy",
 ]
 CONTACTS = ["Anna Kelly", "Bruno Silva", "Chen Wei", "Dana Cohen", "Emma Brown", "Kenji Sato", "Priya Nair"]
 DISCOUNTS = ["0", "0", "0.1", "0.2", "0.2", "0.4", "0.7"]
@@ -268,27 +295,29 @@ def reconstruct_export(customers: list[NotebookCustomer], path: Path) -> int:
                 license_key = "".join(rng.choices(LICENSE_CHARACTERS, k=10))
             licenses.add(license_key)
             sales = 2 * abs(profit) + rng.randint(10_000, 2_000_000)  # >= 0, in 1/10,000
-            lines.append([
-                len(lines) + 1,
-                order_id,
-                f"{order_date.month}/{order_date.day}/{order_date.year}",
-                order_date.strftime("%Y%m%d"),
-                contact,
-                country,
-                city,
-                region,
-                subregion,
-                name,
-                customer_id,
-                industry,
-                segment,
-                rng.choice(PRODUCTS),
-                license_key,
-                from_units(sales),
-                rng.randint(1, 9),
-                rng.choice(DISCOUNTS),
-                from_units(profit),
-            ])
+            lines.append(
+                [
+                    len(lines) + 1,
+                    order_id,
+                    f"{order_date.month}/{order_date.day}/{order_date.year}",
+                    order_date.strftime("%Y%m%d"),
+                    contact,
+                    country,
+                    city,
+                    region,
+                    subregion,
+                    name,
+                    customer_id,
+                    industry,
+                    segment,
+                    rng.choice(PRODUCTS),
+                    license_key,
+                    from_units(sales),
+                    rng.randint(1, 9),
+                    rng.choice(DISCOUNTS),
+                    from_units(profit),
+                ]
+            )
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
@@ -349,6 +378,7 @@ def build_on_reconstruction(run_pipeline, tmp_path: Path, notebook: list[Noteboo
 # --- the checks ----------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_fixture_is_the_published_table(notebook):
     """The fixture ties to the export's totals and to the printed cell-45 table."""
     assert len(notebook) == EXPORT_CUSTOMERS
@@ -362,6 +392,7 @@ def test_fixture_is_the_published_table(notebook):
     assert top10([as_dict(c) for c in notebook]) == expected
 
 
+@pytest.mark.unit
 def test_reconstruction_gives_the_notebook_metrics(notebook, tmp_path):
     """The generated file alone, read back in Python: the shape and per-customer L, R, F, M."""
     export = tmp_path / "SaaS-Sales.csv"

@@ -13,16 +13,15 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from customer_value import report
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-import report  # noqa: E402  (scripts/report.py)
 
 MARTS = sorted(p.stem for p in (PROJECT_DIR / "models" / "marts").rglob("*.*") if p.suffix in (".sql", ".py"))
 CHARTS = ["segment-sizes", "top-customers", "lrfm-distribution", "segment-industry-heatmap"]

@@ -47,7 +47,7 @@ def seed_previous_exports(sample_run, workspace: Path) -> dict[str, bytes]:
 def start_runner(workspace: Path, *args: str) -> subprocess.Popen:
     workspace.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
-        [sys.executable, str(RUNNER), "--output-dir", str(workspace / "exports"), *args],
+        [*RUNNER, "--output-dir", str(workspace / "exports"), *args],
         cwd=workspace, env=isolated_env(workspace),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -219,7 +219,7 @@ def test_a_second_run_while_one_holds_the_warehouse_exits_2_and_the_first_finish
 
     started = time.monotonic()
     second = subprocess.run(
-        [sys.executable, str(RUNNER), "--output-dir", str(tmp_path / "other_exports")],
+        [*RUNNER, "--output-dir", str(tmp_path / "other_exports")],
         cwd=workspace, env=isolated_env(workspace), capture_output=True, text=True, timeout=120,
     )
     waited = time.monotonic() - started
@@ -250,7 +250,7 @@ def test_a_bi_tool_holding_the_warehouse_open_makes_the_runner_exit_2(sample_run
         assert holder.stdout.readline().strip() == "open"
         before = snapshot(sample_run.output_dir)
         run = subprocess.run(
-            [sys.executable, str(RUNNER), "--output-dir", str(sample_run.output_dir)],
+            [*RUNNER, "--output-dir", str(sample_run.output_dir)],
             cwd=workspace, env=isolated_env(workspace), capture_output=True, text=True, timeout=600,
         )
     finally:

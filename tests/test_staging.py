@@ -10,16 +10,46 @@ import duckdb
 import pytest
 
 HEADER = [
-    "Row ID", "Order ID", "Order Date", "Date Key", "Contact Name", "Country", "City",
-    "Region", "Subregion", "Customer", "Customer ID", "Industry", "Segment", "Product",
-    "License", "Sales", "Quantity", "Discount", "Profit",
+    "Row ID",
+    "Order ID",
+    "Order Date",
+    "Date Key",
+    "Contact Name",
+    "Country",
+    "City",
+    "Region",
+    "Subregion",
+    "Customer",
+    "Customer ID",
+    "Industry",
+    "Segment",
+    "Product",
+    "License",
+    "Sales",
+    "Quantity",
+    "Discount",
+    "Profit",
 ]
 GOOD_LINE = {
-    "Row ID": "1", "Order ID": "EMEA-2022-152156", "Order Date": "11/9/2022", "Date Key": "20221109",
-    "Contact Name": "Nathan Bell", "Country": "Ireland", "City": "Dublin", "Region": "EMEA",
-    "Subregion": "UKIR", "Customer": "Chevron", "Customer ID": "1017", "Industry": "Energy",
-    "Segment": "SMB", "Product": "Marketing Suite", "License": "16GRM07R1K", "Sales": "261.96",
-    "Quantity": "2", "Discount": "0", "Profit": "41.9136",
+    "Row ID": "1",
+    "Order ID": "EMEA-2022-152156",
+    "Order Date": "11/9/2022",
+    "Date Key": "20221109",
+    "Contact Name": "Nathan Bell",
+    "Country": "Ireland",
+    "City": "Dublin",
+    "Region": "EMEA",
+    "Subregion": "UKIR",
+    "Customer": "Chevron",
+    "Customer ID": "1017",
+    "Industry": "Energy",
+    "Segment": "SMB",
+    "Product": "Marketing Suite",
+    "License": "16GRM07R1K",
+    "Sales": "261.96",
+    "Quantity": "2",
+    "Discount": "0",
+    "Profit": "41.9136",
 }
 
 # One bad line per reject reason: the fields that differ from a good line.
@@ -48,8 +78,9 @@ def line(row_id: int, **changes: str) -> dict[str, str]:
     return values
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER,
-              encoding: str = "utf-8", newline: str = "\n") -> Path:
+def write_csv(
+    path: Path, rows: list[dict[str, str]], header: list[str] = HEADER, encoding: str = "utf-8", newline: str = "\n"
+) -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header, lineterminator=newline, extrasaction="ignore")
         writer.writeheader()
@@ -78,10 +109,12 @@ def test_every_bad_line_is_rejected_with_its_reason(tmp_path, run_pipeline):
     run = run_pipeline("--vars", "{max_reject_rate: 1}", input_path=source)
 
     assert run.returncode == 0, run.stderr
-    rejected = dict(query(
-        run.warehouse,
-        "select source_line_number, reject_reason from staging.stg_aws_saas__rejected_order_lines",
-    ))
+    rejected = dict(
+        query(
+            run.warehouse,
+            "select source_line_number, reject_reason from staging.stg_aws_saas__rejected_order_lines",
+        )
+    )
     assert rejected == expected
     clean_ids = [r[0] for r in query(run.warehouse, "select row_id from staging.stg_aws_saas__order_lines order by 1")]
     assert clean_ids == list(range(1, 11))  # the first copies are kept
@@ -107,7 +140,7 @@ def test_reject_rate_above_threshold_fails_with_counts_and_reasons(tmp_path, run
     # After the progress lines: the header, then one line, the macro's own message
     # without dbt's "Compilation Error in model ..." wrapper or its macro call stack.
     lines = run.stderr.strip().splitlines()
-    failed = lines[lines.index("dbt build failed (1 failing nodes):") + 1:]
+    failed = lines[lines.index("dbt build failed (1 failing nodes):") + 1 :]
     assert len(failed) == 1, run.stderr
     assert failed[0].startswith("  ERROR model.customer_value.stg_aws_saas__rejected_order_lines: Reject rate 18.18%")
     assert "Reject rate 18.18% (2 of 11 lines) is above max_reject_rate 5.00%" in failed[0]
@@ -123,10 +156,11 @@ def test_reject_rate_above_threshold_fails_with_counts_and_reasons(tmp_path, run
     [
         ("bom_crlf", lambda p, rows: write_csv(p, rows, encoding="utf-8-sig", newline="\r\n")),
         ("shuffled_columns", lambda p, rows: write_csv(p, rows, header=list(reversed(HEADER)))),
-        ("quoted_comma", lambda p, rows: write_csv(
-            p, [dict(r, Customer='Berkshire Hathaway, Inc. "BRK"') for r in rows])),
-        ("iso_dates", lambda p, rows: write_csv(
-            p, [dict(r, **{"Order Date": "2022-11-09"}) for r in rows])),
+        (
+            "quoted_comma",
+            lambda p, rows: write_csv(p, [dict(r, Customer='Berkshire Hathaway, Inc. "BRK"') for r in rows]),
+        ),
+        ("iso_dates", lambda p, rows: write_csv(p, [dict(r, **{"Order Date": "2022-11-09"}) for r in rows])),
     ],
 )
 def test_odd_but_valid_files_load_cleanly(tmp_path, run_pipeline, name, writer):
@@ -152,8 +186,8 @@ def test_parquet_and_globs_read_through_the_same_source(tmp_path, run_pipeline):
     with duckdb.connect() as con:
         con.execute(
             # typed numbers, dates kept as M/D/YYYY text: the generator's Parquet shape
-            "copy (select * replace (cast(\"Row ID\" as bigint) as \"Row ID\", cast(\"Sales\" as double) as \"Sales\","
-            " cast(\"Quantity\" as integer) as \"Quantity\")"
+            'copy (select * replace (cast("Row ID" as bigint) as "Row ID", cast("Sales" as double) as "Sales",'
+            ' cast("Quantity" as integer) as "Quantity")'
             f" from read_csv('{first}', header = true, all_varchar = true)) to '{tmp_path / 'lines.parquet'}' (format parquet)"
         )
 
@@ -169,10 +203,16 @@ def test_parquet_and_globs_read_through_the_same_source(tmp_path, run_pipeline):
 @pytest.mark.parametrize(
     "name, make, message",
     [
-        ("missing_profit.csv", lambda p: write_csv(p, [line(1)], header=HEADER[:-1]),
-         "required column 'Profit' is missing"),
-        ("renamed_profit.csv", lambda p: p.write_text(",".join(HEADER[:-1] + ["Margin"]) + "\n"),
-         "required column 'Profit' is missing"),
+        (
+            "missing_profit.csv",
+            lambda p: write_csv(p, [line(1)], header=HEADER[:-1]),
+            "required column 'Profit' is missing",
+        ),
+        (
+            "renamed_profit.csv",
+            lambda p: p.write_text(",".join(HEADER[:-1] + ["Margin"]) + "\n"),
+            "required column 'Profit' is missing",
+        ),
         ("empty.csv", lambda p: p.write_text(""), "file is empty"),
         ("header_only.csv", lambda p: p.write_text(",".join(HEADER) + "\n"), "file has a header but no order lines"),
         ("absent.csv", lambda p: None, "file not found"),
@@ -216,9 +256,15 @@ def test_line_positions_follow_the_file_across_parallel_chunks(tmp_path, run_pip
     assert run.returncode == 0, run.stderr
     expected = {i: "non_numeric_sales" for i in range(1, total + 1) if i % 50_000 == 7}
     expected.update({total + 1: "exact_duplicate_line", total + 2: "duplicate_row_id"})
-    assert dict(query(
-        run.warehouse, "select source_line_number, reject_reason from staging.stg_aws_saas__rejected_order_lines",
-    )) == expected
+    assert (
+        dict(
+            query(
+                run.warehouse,
+                "select source_line_number, reject_reason from staging.stg_aws_saas__rejected_order_lines",
+            )
+        )
+        == expected
+    )
     assert query(
         run.warehouse,
         "select count(*), count(*) filter (where source_line_number != row_id) from staging.stg_aws_saas__order_lines",

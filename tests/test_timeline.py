@@ -82,7 +82,9 @@ def test_migrations_conserve_customers_and_cover_every_quarter(build_project):
     assert list(periods["period_label"]) == [f"{y}-Q{q}" for y in range(2020, 2024) for q in range(1, 5)]
     assert str(periods["period_end_date"].iloc[-1])[:10] == "2024-01-01"
     arriving = migrations.groupby(["period_number", "to_segment"])["customers"].sum()
-    leaving = migrations[migrations["from_segment"] != "New"].groupby(["period_number", "from_segment"])["customers"].sum()
+    leaving = (
+        migrations[migrations["from_segment"] != "New"].groupby(["period_number", "from_segment"])["customers"].sum()
+    )
     for (period, segment), customers in arriving.items():
         if period < periods["period_number"].max():
             assert leaving.get((period + 1, segment), 0) == customers, (period, segment)
@@ -121,7 +123,9 @@ def test_k_is_the_best_silhouette_in_2_to_8_and_labels_follow_mean_monetary(buil
     assert clusters["silhouette"].iloc[0] == pytest.approx(chosen["silhouette"])
 
     profile = clusters.groupby("cluster_id").agg(
-        mean_monetary=("monetary", "mean"), label=("cluster_label", "first"), customers=("customer_id", "size"),
+        mean_monetary=("monetary", "mean"),
+        label=("cluster_label", "first"),
+        customers=("customer_id", "size"),
     )
     assert list(profile.index) == list(range(1, k + 1))
     assert profile["mean_monetary"].is_monotonic_decreasing

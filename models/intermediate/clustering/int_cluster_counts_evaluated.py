@@ -21,9 +21,11 @@ barriers (measured in docs/performance.md).
 
 import numpy as np
 import pandas as pd
-from customer_value_kmeans import FEATURES, N_INIT, single_threaded, snapshot_frame, snapshot_names, typed
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+
+from customer_value.clustering import FEATURES, N_INIT, single_threaded
+from customer_value.snapshots import snapshot_frame, snapshot_names, typed
 
 K_CANDIDATES = range(2, 9)
 SCHEMA = [

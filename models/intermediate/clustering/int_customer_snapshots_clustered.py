@@ -17,12 +17,19 @@ thread team spent most of its time waiting at barriers.
 """
 
 import pandas as pd
-from customer_value_kmeans import FEATURES, N_INIT, single_threaded, snapshot_frame, typed
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
+from customer_value.clustering import FEATURES, N_INIT, single_threaded
+from customer_value.snapshots import snapshot_frame, typed
+
 INPUT_COLUMNS = [
-    "customer_id", "as_of_date", *FEATURES, "length_days", "recency_days", "frequency",
+    "customer_id",
+    "as_of_date",
+    *FEATURES,
+    "length_days",
+    "recency_days",
+    "frequency",
     "cast(monetary as double) as monetary",
 ]
 SCHEMA = [
@@ -90,10 +97,14 @@ def model(dbt, session):
         by_label = profile.set_index("kmeans_label").reindex(range(k))  # k-means labels 0..k-1
 
         customers = customers.drop(columns=FEATURES)
-        customers.insert(0, "snapshot_name", pd.Categorical.from_codes([snapshots.index(snapshot)] * len(customers), snapshots))
+        customers.insert(
+            0, "snapshot_name", pd.Categorical.from_codes([snapshots.index(snapshot)] * len(customers), snapshots)
+        )
         for column in ("cluster_id", "cluster_customers", "cluster_mean_monetary"):
             customers[column] = by_label[column].to_numpy()[fit.labels_]
-        customers["cluster_label"] = pd.Categorical(by_label["cluster_label"].to_numpy()[fit.labels_], categories=labels)
+        customers["cluster_label"] = pd.Categorical(
+            by_label["cluster_label"].to_numpy()[fit.labels_], categories=labels
+        )
         customers["distance_to_centroid"] = ((matrix - fit.cluster_centers_[fit.labels_]) ** 2).sum(axis=1) ** 0.5
         customers["cluster_count"] = k
         customers["silhouette"] = float(silhouette)

@@ -10,12 +10,13 @@ not, and the customers fitted. A fit that does not converge is a row with
 `is_converged` false, not a failed model. int_customer_snapshots_forecasted
 forecasts from these parameters; the mart clv_model_fits publishes them.
 
-The fitting is python/customer_value_bgnbd.py (shared with the tests).
+The fitting is customer_value/lifetime_value.py (shared with the tests).
 """
 
 import pandas as pd
-from customer_value_bgnbd import DIAGNOSTIC_FIELDS, fit
-from customer_value_kmeans import snapshot_frame, snapshot_names, typed
+
+from customer_value.lifetime_value import DIAGNOSTIC_FIELDS, fit
+from customer_value.snapshots import snapshot_frame, snapshot_names, typed
 
 INPUT_COLUMNS = [
     "customer_id", "as_of_date", "repeat_order_days", "length_days", "age_days",

@@ -16,8 +16,9 @@ date, the period it is judged on.
 """
 
 import pandas as pd
-from customer_value_bgnbd import forecast
-from customer_value_kmeans import snapshot_frame, snapshot_names, typed
+
+from customer_value.lifetime_value import forecast
+from customer_value.snapshots import snapshot_frame, snapshot_names, typed
 
 INPUT_COLUMNS = [
     "customer_id", "as_of_date", "horizon_days", "repeat_order_days", "length_days", "age_days",

@@ -3,9 +3,9 @@
 Reads the exported Parquet files (never the warehouse) with an in-memory DuckDB
 connection and draws each section with plotly; plotly.js is inlined once, so the
 page needs no network. A section whose mart was not exported says so instead of
-drawing. Used by scripts/run_pipeline.py; on its own:
+drawing. Used by `customer-value run`; on its own:
 
-    python scripts/report.py exports/            # writes exports/report.html
+    customer-value report exports/            # writes exports/report.html
 """
 
 from __future__ import annotations
@@ -487,7 +487,7 @@ th {{ background: #f5f5f5; }} td.num {{ text-align: right; }}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write report.html from exported marts.")
+    parser = argparse.ArgumentParser(prog="customer-value report", description="Write report.html from exported marts.")
     parser.add_argument("export_dir", type=Path)
     parser.add_argument("--output", type=Path, help="default: EXPORT_DIR/report.html")
     args = parser.parse_args(argv)
@@ -496,6 +496,3 @@ def main(argv: list[str] | None = None) -> int:
     print(write_report(args.export_dir, args.output, summary))
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

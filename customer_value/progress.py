@@ -23,7 +23,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 # Statuses that need no word: the node did what it should (exposures are "no-op").
 QUIET_STATUSES = frozenset({"success", "pass", "no-op"})
@@ -58,8 +59,12 @@ def progress_printer(stream: TextIO | None = None) -> Callable:
             with lock:
                 state["done"] += 1
                 line = progress_line(
-                    state["done"], state["total"], msg.data.node_info.node_name,
-                    result.status, result.execution_time, time.monotonic() - started,
+                    state["done"],
+                    state["total"],
+                    msg.data.node_info.node_name,
+                    result.status,
+                    result.execution_time,
+                    time.monotonic() - started,
                 )
                 try:
                     print(line, file=stream or sys.stderr, flush=True)

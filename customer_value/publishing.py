@@ -10,7 +10,7 @@ any moment, or have a BI tool read the export folder while it is replaced. So:
   exports or the new ones, never a mix and never nothing;
 - clean_stale_staging(): what a killed run left behind is removed (or put back)
   by the next run;
-- run_fast(): how scripts/run_pipeline.py runs as a script (two measured
+- run_fast(): how the `customer-value` command runs (two measured
   speed-ups of the interpreter around dbt).
 """
 

@@ -1,12 +1,11 @@
-#!/usr/bin/env python3
-"""Build the customer value warehouse with dbt and export its marts.
+"""`customer-value run`: build the customer value warehouse with dbt and export its marts.
 
 Parse the arguments, make one `dbt build` call through dbt's programmatic API
 (dbtRunner) whose on-run-end hook exports every mart as Parquet and CSV into a
 staging folder, add run_summary.json and report.html (and with --docs the static
 dbt docs page) to it, publish it in place of the previous exports, and exit with
 a code a scheduler can act on (while the build runs, one progress line per
-finished node goes to stderr, see scripts/progress.py; --quiet silences it):
+finished node goes to stderr, see customer_value/progress.py; --quiet silences it):
 
     0  success
     1  a model or test failed (the failing nodes are printed, one line each)
@@ -14,11 +13,11 @@ finished node goes to stderr, see scripts/progress.py; --quiet silences it):
        (one line on stderr)
 
 Everything that computes something lives in the dbt project; the summary and the
-report are in scripts/run_summary.py and scripts/report.py; the warehouse lock
-and the atomic publish in scripts/publishing.py. On a target other than DuckDB
-(`--target postgres|spark`), scripts/engines.py loads the raw lines before the
-build where the engine cannot read the files itself, and reads the marts back for
-the same exports after it.
+report are in customer_value/run_summary.py and customer_value/report.py; the
+warehouse lock and the atomic publish in customer_value/publishing.py. On a target
+other than DuckDB (`--target postgres|spark`), customer_value/engines/ loads the raw
+lines before the build where the engine cannot read the files itself, and reads the
+marts back for the same exports after it.
 """
 
 from __future__ import annotations
@@ -33,17 +32,10 @@ import shutil
 import sys
 from pathlib import Path
 
-import engines
-import input_headers
-import progress
-import publishing
-import report
-import run_summary
+from customer_value import engines, input_headers, progress, publishing, report, run_summary
+from customer_value.engines import export, postgres
+from customer_value.project import SAMPLE_INPUT, ProjectNotFound, project_dir, resolved, warehouse_path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_INPUT = PROJECT_DIR / "data" / "sample" / "aws_saas_sales.csv"
-DEFAULT_OUTPUT_DIR = PROJECT_DIR / "exports"
-DEFAULT_WAREHOUSE = "warehouse/customer_value.duckdb"  # as in profiles.yml
 INPUT_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
 
@@ -51,19 +43,15 @@ class UsageError(Exception):
     """Bad arguments or unreadable input: exit code 2 with one line."""
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Run `dbt build` on an AWS SaaS Sales export and export the marts.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `customer-value run`."""
     parser.add_argument(
         "--input",
-        default=str(DEFAULT_INPUT),
-        help="CSV or Parquet file, or a glob of many (default: the bundled sample)",
+        help="CSV or Parquet file, or a glob of many (default: the project's bundled sample)",
     )
     parser.add_argument(
         "--output-dir",
-        default=str(DEFAULT_OUTPUT_DIR),
-        help="where the exports go (default: exports/)",
+        help="where the exports go (default: the project's exports/)",
     )
     parser.add_argument(
         "--analysis-date",
@@ -85,13 +73,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="also run the dbt unit tests (they check the SQL logic, not the data; CI runs them)",
     )
     parser.add_argument(
-        "--quiet", action="store_true",
+        "--quiet",
+        action="store_true",
         help="no progress lines (by default one line per finished node on stderr)",
     )
     parser.add_argument(
-        "--verbose", action="store_true",
+        "--verbose",
+        action="store_true",
         help="show dbt's own log lines, and log every SQL statement to logs/dbt.log (debug level)",
     )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="customer-value run",
+        description="Run `dbt build` on an AWS SaaS Sales export and export the marts.",
+    )
+    add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -129,13 +127,18 @@ def dbt_vars(args: argparse.Namespace, input_path: str) -> dict:
 def dbt_command(subcommand: list[str], args: argparse.Namespace, variables: dict) -> list[str]:
     command = [
         *subcommand,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", os.environ.get("DBT_PROFILES_DIR", str(PROJECT_DIR)),
-        "--vars", json.dumps(variables),
-        "--log-level", "info" if args.verbose else "none",
+        "--project-dir",
+        str(project_dir()),
+        "--profiles-dir",
+        os.environ.get("DBT_PROFILES_DIR", str(project_dir())),
+        "--vars",
+        json.dumps(variables),
+        "--log-level",
+        "info" if args.verbose else "none",
         # logs/dbt.log (or $DBT_LOG_PATH): every node's status and error at info level;
         # debug (every SQL statement, several times over) costs about 2 s of a 16 s sample run.
-        "--log-level-file", "debug" if args.verbose else "info",
+        "--log-level-file",
+        "debug" if args.verbose else "info",
     ]
     if args.target is not None:
         command += ["--target", args.target]
@@ -206,25 +209,23 @@ def run_dbt(command: list[str], callbacks: list | None = None):
     return result, failures
 
 
-def warehouse_path() -> Path:
-    """The DuckDB file of the profile (relative paths are the project's)."""
-    path = Path(os.environ.get("CUSTOMER_VALUE_DUCKDB_PATH", DEFAULT_WAREHOUSE)).expanduser()
-    return path if path.is_absolute() else PROJECT_DIR / path
-
-
 def docs_target_path() -> Path:
     """Where dbt writes its artifacts (DBT_TARGET_PATH, else the project's target/)."""
-    path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
-    return path if path.is_absolute() else PROJECT_DIR / path
+    return resolved(os.environ.get("DBT_TARGET_PATH", "target"))
 
 
 def main(argv: list[str] | None = None) -> int:
-    started_at = dt.datetime.now(dt.timezone.utc)
+    started_at = dt.datetime.now(dt.UTC)
     args = parse_args(argv)
-    output_dir = Path(args.output_dir).absolute()
+    try:
+        project = project_dir()
+    except ProjectNotFound as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    output_dir = Path(args.output_dir or project / "exports").absolute()
     staging_dir = publishing.staging_dir_for(output_dir)
     try:
-        input_path = resolve_input(args.input)
+        input_path = resolve_input(args.input or str(project / SAMPLE_INPUT))
         engine = engines.target_type(args.target)
         variables = dbt_vars(args, input_path)
         publishing.check_output_dir(output_dir)
@@ -233,11 +234,11 @@ def main(argv: list[str] | None = None) -> int:
         lock = publishing.lock_warehouse(warehouse)  # noqa: F841 (held until the process ends)
         publishing.clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
-        os.chdir(PROJECT_DIR)  # the profile's relative warehouse path is the project's
+        os.chdir(project)  # the profile's relative warehouse path is the project's
         if engine == "postgres":
-            engines.load_postgres(input_path)  # PostgreSQL cannot read the user's files
+            postgres.load_postgres(input_path)  # PostgreSQL cannot read the user's files
         if engine == "spark":
-            engines.quiet_spark()
+            export.quiet_spark()
         if engine == "duckdb":
             # The export hook's folder goes by environment, not --vars: vars that
             # differ from the last run make dbt re-parse the whole project (seconds).
@@ -251,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {line}", file=sys.stderr)
             return 1
         if engine != "duckdb":
-            engines.export_marts(engine, built_marts(result.result.results), staging_dir)
+            export.export_marts(engine, built_marts(result.result.results), staging_dir)
         if args.docs:
             # Without CUSTOMER_VALUE_EXPORT_DIR: docs generate runs the on-run-end hook, which would export again.
             docs, _ = run_dbt(dbt_command(["docs", "generate", "--static"], args, variables))
@@ -302,7 +303,8 @@ def built_marts(node_results) -> list:
     from dbt.node_types import NodeType
 
     return [
-        node_result.node for node_result in node_results
+        node_result.node
+        for node_result in node_results
         if node_result.node.resource_type == NodeType.Model
         and node_result.node.original_file_path.startswith("models/marts/")
         and node_result.status == RunStatus.Success
@@ -313,9 +315,5 @@ def project_vars() -> dict:
     """The defaults of every var (dbt_project.yml), for the run summary."""
     import yaml  # shipped with dbt-core
 
-    with open(PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as handle:
+    with open(project_dir() / "dbt_project.yml", encoding="utf-8") as handle:
         return dict(yaml.safe_load(handle).get("vars") or {})
-
-
-if __name__ == "__main__":
-    publishing.run_fast(main)  # main() with two measured interpreter speed-ups (see there)

@@ -27,9 +27,25 @@ import re
 
 # The export's header, in its order (as macros/aws_saas/aws_saas_required_columns.sql lists it).
 REQUIRED_COLUMNS = [
-    "Row ID", "Order ID", "Order Date", "Date Key", "Contact Name", "Country", "City",
-    "Region", "Subregion", "Customer", "Customer ID", "Industry", "Segment", "Product",
-    "License", "Sales", "Quantity", "Discount", "Profit",
+    "Row ID",
+    "Order ID",
+    "Order Date",
+    "Date Key",
+    "Contact Name",
+    "Country",
+    "City",
+    "Region",
+    "Subregion",
+    "Customer",
+    "Customer ID",
+    "Industry",
+    "Segment",
+    "Product",
+    "License",
+    "Sales",
+    "Quantity",
+    "Discount",
+    "Profit",
 ]
 # How many lines are looked at for the header: blank lines before it are skipped, as DuckDB does.
 HEAD_LINES = 100
@@ -55,23 +71,29 @@ def shown(text: str) -> str:
 def raw_lines(file: str, skip: int = 0) -> str:
     """The file's lines as text, one column, without sniffing: a line that is not UTF-8 is left
     out (ignore_errors), a blank line is null. The delimiter is three control bytes no text has."""
-    return (f"read_csv({_quoted(file)}, auto_detect = false, header = false, columns = {{'line': 'VARCHAR'}},"
-            " delim = chr(1) || chr(2) || chr(3), quote = '', escape = '', strict_mode = false,"
-            f" ignore_errors = true, skip = {skip})")
+    return (
+        f"read_csv({_quoted(file)}, auto_detect = false, header = false, columns = {{'line': 'VARCHAR'}},"
+        " delim = chr(1) || chr(2) || chr(3), quote = '', escape = '', strict_mode = false,"
+        f" ignore_errors = true, skip = {skip})"
+    )
 
 
 def header_fields(file: str) -> str:
     """The first line DuckDB's CSV reader makes of the file, as a JSON list of texts (nulls where empty)."""
-    return ("select to_json(list_value(*columns(*))) from (select * from read_csv("
-            f"{_quoted(file)}, header = false, all_varchar = true, null_padding = true, ignore_errors = true) limit 1)")
+    return (
+        "select to_json(list_value(*columns(*))) from (select * from read_csv("
+        f"{_quoted(file)}, header = false, all_varchar = true, null_padding = true, ignore_errors = true) limit 1)"
+    )
 
 
 def header_is_line_sql(file: str, lead: int) -> str:
     """Whether the first text line read (after `lead` blank lines) is the file's line `lead + 1`
     rather than a later one, and whether a line follows it."""
     after_header = f"(select line from {raw_lines(file, lead + 1)} where line is not null limit 1)"
-    return (f"select (select line from {raw_lines(file)} where line is not null limit 1 offset 1)"
-            f" is not distinct from {after_header} as header_is_line, {after_header} is not null as has_lines")
+    return (
+        f"select (select line from {raw_lines(file)} where line is not null limit 1 offset 1)"
+        f" is not distinct from {after_header} as header_is_line, {after_header} is not null as has_lines"
+    )
 
 
 def column_problem(found: list[str], written: list[str] | None = None) -> str | None:
@@ -86,15 +108,21 @@ def column_problem(found: list[str], written: list[str] | None = None) -> str | 
         positions = [index + 1 for index, key in enumerate(written_keys) if key == header_key(required)]
         if len(positions) > 1:
             times = "twice" if len(positions) == 2 else f"{len(positions)} times"
-            return (f"column '{required}' appears {times} (columns "
-                    f"{', '.join(str(p) for p in positions[:-1])} and {positions[-1]})")
+            return (
+                f"column '{required}' appears {times} (columns "
+                f"{', '.join(str(p) for p in positions[:-1])} and {positions[-1]})"
+            )
     return None
 
 
 def csv_header(con, file: str) -> tuple[str | None, bool, list[str]]:
     """(the problem of a CSV file's header or None, whether an order line follows it, its names)."""
-    head = json.loads(con.execute(f"select to_json(list(line)) from (select line from {raw_lines(file)}"
-                                  f" limit {HEAD_LINES})").fetchone()[0] or "[]")
+    head = json.loads(
+        con.execute(
+            f"select to_json(list(line)) from (select line from {raw_lines(file)} limit {HEAD_LINES})"
+        ).fetchone()[0]
+        or "[]"
+    )
     lead = next((index for index, line in enumerate(head) if line is not None), None)
     if lead is None:
         if not head:
@@ -114,8 +142,14 @@ def csv_header(con, file: str) -> tuple[str | None, bool, list[str]]:
     if not found or any(name.replace('"', "") not in unquoted for name in found):
         return f"the header (line {lead + 1}) cannot be read as CSV: {shown(header)}", False, []
     if len(found) == 1 and len(REQUIRED_COLUMNS) > 1:
-        return ("DuckDB cannot find the delimiter between the header's names (a comma, semicolon, tab or pipe):"
-                f" it reads one column '{shown(found[0])}'"), False, []
+        return (
+            (
+                "DuckDB cannot find the delimiter between the header's names (a comma, semicolon, tab or pipe):"
+                f" it reads one column '{shown(found[0])}'"
+            ),
+            False,
+            [],
+        )
     return column_problem(found), has_lines, found
 
 
@@ -125,8 +159,10 @@ def spelling_problem(first: tuple[str, dict[str, str]], names: dict[str, str]) -
     for required in REQUIRED_COLUMNS:
         key = header_key(required)
         if names[key].lower() != first_names[key].lower():
-            return (f"column '{shown(names[key])}' is spelled '{shown(first_names[key])}' in '{first_file}'"
-                    " (the files of a CSV glob are matched by their header names)")
+            return (
+                f"column '{shown(names[key])}' is spelled '{shown(first_names[key])}' in '{first_file}'"
+                " (the files of a CSV glob are matched by their header names)"
+            )
     return None
 
 
@@ -135,8 +171,12 @@ def parquet_problem(con, file: str) -> tuple[str | None, bool]:
     # describe: the top-level columns, a repeated name renamed (`Profit_1`);
     # parquet_schema: the names as written (the leaves, without children).
     found = [name for name, *_ in con.execute(f"describe select * from read_parquet({_quoted(file)})").fetchall()]
-    written = [name for (name,) in con.execute(
-        f"select name from parquet_schema({_quoted(file)}) where num_children is null").fetchall()]
+    written = [
+        name
+        for (name,) in con.execute(
+            f"select name from parquet_schema({_quoted(file)}) where num_children is null"
+        ).fetchall()
+    ]
     problem = column_problem(found, written)
     rows = con.execute(f"select count(*) > 0 from (select 1 from read_parquet({_quoted(file)}) limit 1)").fetchone()[0]
     return problem, bool(rows)
@@ -150,8 +190,10 @@ def sniff_problem(message: str) -> str | None:
     sniffed = SNIFF_ERROR.search(message)
     if not sniffed:
         return None
-    return (f"Input file '{sniffed.group(1)}': DuckDB cannot detect how the file is written (its delimiter"
-            " and quoting); a quote that opens a field and never closes (a broken quote) is the usual cause")
+    return (
+        f"Input file '{sniffed.group(1)}': DuckDB cannot detect how the file is written (its delimiter"
+        " and quoting); a quote that opens a field and never closes (a broken quote) is the usual cause"
+    )
 
 
 def input_problem(con, path: str) -> str | None:

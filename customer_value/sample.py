@@ -48,8 +48,8 @@ byte-identical file. Parquet output is produced by converting the generated
 CSV with single-threaded DuckDB.
 
 Usage:
-    python scripts/generate_sample.py [--rows N] [--customers C] [--seed S]
-                                      [--format csv|parquet] [--output PATH]
+    customer-value generate-sample [--rows N] [--customers C] [--seed S]
+                                   [--format csv|parquet] [--output PATH]
 """
 
 from __future__ import annotations
@@ -65,20 +65,41 @@ import duckdb
 import numpy as np
 from numpy.dtypes import StringDType
 
+from customer_value.project import SAMPLE_INPUT, project_dir
+
 TEXT = StringDType()
 
 HEADER = (
-    "Row ID", "Order ID", "Order Date", "Date Key", "Contact Name", "Country",
-    "City", "Region", "Subregion", "Customer", "Customer ID", "Industry",
-    "Segment", "Product", "License", "Sales", "Quantity", "Discount", "Profit",
+    "Row ID",
+    "Order ID",
+    "Order Date",
+    "Date Key",
+    "Contact Name",
+    "Country",
+    "City",
+    "Region",
+    "Subregion",
+    "Customer",
+    "Customer ID",
+    "Industry",
+    "Segment",
+    "Product",
+    "License",
+    "Sales",
+    "Quantity",
+    "Discount",
+    "Profit",
 )
 PARQUET_TYPES = {
-    "Row ID": "BIGINT", "Date Key": "INTEGER", "Customer ID": "INTEGER",
-    "Quantity": "INTEGER", "Sales": "DOUBLE", "Discount": "DOUBLE", "Profit": "DOUBLE",
+    "Row ID": "BIGINT",
+    "Date Key": "INTEGER",
+    "Customer ID": "INTEGER",
+    "Quantity": "INTEGER",
+    "Sales": "DOUBLE",
+    "Discount": "DOUBLE",
+    "Profit": "DOUBLE",
 }
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUTPUT = REPO_ROOT / "data" / "sample" / "aws_saas_sales.csv"
 DEFAULT_ROWS = 10_000
 DEFAULT_SEED = 42
 DEFAULT_CUSTOMERS = 99
@@ -94,23 +115,23 @@ ANNUAL_GROWTH = 1.2
 MONTH_SEASONALITY = np.array([0.55, 0.45, 0.95, 0.8, 0.85, 0.85, 0.85, 0.85, 1.5, 0.9, 1.55, 1.5])
 
 # Customers.
-SIZE_SIGMA = 1.5                      # log-normal sigma of customer size
+SIZE_SIGMA = 1.5  # log-normal sigma of customer size
 DOMINANT_REGION_SHARE = 0.7
 HOME_SEGMENT_SHARE = 0.6
-CHURNED_SHARE = 0.18                  # stop buying between CHURN_FROM and CHURN_TO
-LATE_START_SHARE = 0.12               # start buying between LATE_FROM and LATE_TO
+CHURNED_SHARE = 0.18  # stop buying between CHURN_FROM and CHURN_TO
+LATE_START_SHARE = 0.12  # start buying between LATE_FROM and LATE_TO
 CHURN_FROM, CHURN_TO = np.datetime64("2021-01-01"), np.datetime64("2022-12-31")
 LATE_FROM, LATE_TO = np.datetime64("2022-01-01"), np.datetime64("2023-06-30")
 PRODUCT_AFFINITY_SIGMA = 0.8
-SKIP_PRODUCT_PROBABILITY = 0.25       # a customer never buys this base product
-SKIP_GOLD_PROBABILITY = 0.5           # a customer with the base product never buys its Gold tier
-PINNED_ORDERS = 2                     # first customer, first and last calendar day
-GUARANTEED_ORDERS = 2                 # per regular customer
-SINGLE_ORDER_CUSTOMERS = 2            # the last customers, when there are enough customers
+SKIP_PRODUCT_PROBABILITY = 0.25  # a customer never buys this base product
+SKIP_GOLD_PROBABILITY = 0.5  # a customer with the base product never buys its Gold tier
+PINNED_ORDERS = 2  # first customer, first and last calendar day
+GUARANTEED_ORDERS = 2  # per regular customer
+SINGLE_ORDER_CUSTOMERS = 2  # the last customers, when there are enough customers
 MIN_CUSTOMERS_FOR_SINGLES = 20
 
 # Orders and lines.
-EXTRA_LINES_MEAN = 1.05               # lines per order = 1 + Poisson, capped
+EXTRA_LINES_MEAN = 1.05  # lines per order = 1 + Poisson, capped
 MAX_LINES_PER_ORDER = 6
 QUANTITY_NEGBIN = (2, 0.45)
 MAX_QUANTITY = 14
@@ -119,10 +140,10 @@ MARGIN_SIGMA = 0.12
 MARGIN_PER_DISCOUNT = 1.4
 
 ORDER_NUMBER_BASE = 100_000
-ORDER_NUMBER_SPAN = 900_000           # permuted 6-digit numbers, then sequential
-ORDER_NUMBER_MULTIPLIER = 7_919       # coprime with ORDER_NUMBER_SPAN
+ORDER_NUMBER_SPAN = 900_000  # permuted 6-digit numbers, then sequential
+ORDER_NUMBER_MULTIPLIER = 7_919  # coprime with ORDER_NUMBER_SPAN
 LICENSE_LENGTH = 10
-LICENSE_BITS = 51                     # 2**51 < 36**10, so keys stay 10 characters
+LICENSE_BITS = 51  # 2**51 < 36**10, so keys stay 10 characters
 LICENSE_MULTIPLIERS = (0x5DEECE66D1F3, 0x2545F4914F6D)  # odd, so invertible mod 2**51
 LICENSE_ALPHABET = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
 # ".0001" .. ".9999" without trailing zeros, indexed by 1/10,000ths ("" for 0).
@@ -132,73 +153,121 @@ REGIONS = (("AMER", 0.38), ("EMEA", 0.45), ("APJ", 0.17))
 # region -> [(subregion, weight, [(country, weight, [cities])])]
 GEOGRAPHY = {
     "AMER": [
-        ("NAMER", 0.8, [
-            ("United States", 0.85, ["New York City", "San Francisco", "Chicago", "Seattle", "Dallas", "Boston"]),
-            ("Canada", 0.15, ["Toronto", "Vancouver", "Montreal"]),
-        ]),
-        ("LATAM", 0.2, [
-            ("Brazil", 0.4, ["Sao Paulo", "Rio de Janeiro"]),
-            ("Mexico", 0.3, ["Mexico City", "Monterrey", "Guadalajara"]),
-            ("Argentina", 0.1, ["Buenos Aires"]),
-            ("Chile", 0.1, ["Santiago"]),
-            ("Colombia", 0.1, ["Bogota"]),
-        ]),
+        (
+            "NAMER",
+            0.8,
+            [
+                ("United States", 0.85, ["New York City", "San Francisco", "Chicago", "Seattle", "Dallas", "Boston"]),
+                ("Canada", 0.15, ["Toronto", "Vancouver", "Montreal"]),
+            ],
+        ),
+        (
+            "LATAM",
+            0.2,
+            [
+                ("Brazil", 0.4, ["Sao Paulo", "Rio de Janeiro"]),
+                ("Mexico", 0.3, ["Mexico City", "Monterrey", "Guadalajara"]),
+                ("Argentina", 0.1, ["Buenos Aires"]),
+                ("Chile", 0.1, ["Santiago"]),
+                ("Colombia", 0.1, ["Bogota"]),
+            ],
+        ),
     ],
     "EMEA": [
-        ("EU-WEST", 0.22, [
-            ("France", 0.45, ["Paris", "Lyon", "Marseille"]),
-            ("Netherlands", 0.25, ["Amsterdam", "Rotterdam"]),
-            ("Spain", 0.2, ["Madrid", "Barcelona"]),
-            ("Belgium", 0.1, ["Brussels"]),
-        ]),
-        ("UKIR", 0.25, [
-            ("United Kingdom", 0.8, ["London", "Manchester", "Birmingham", "Edinburgh"]),
-            ("Ireland", 0.2, ["Dublin", "Cork"]),
-        ]),
-        ("NOR", 0.1, [
-            ("Sweden", 0.4, ["Stockholm", "Gothenburg"]),
-            ("Denmark", 0.2, ["Copenhagen"]),
-            ("Norway", 0.2, ["Oslo"]),
-            ("Finland", 0.2, ["Helsinki"]),
-        ]),
-        ("EU-EAST", 0.1, [
-            ("Poland", 0.4, ["Warsaw", "Krakow"]),
-            ("Czech Republic", 0.2, ["Prague"]),
-            ("Russia", 0.25, ["Moscow", "Saint Petersburg"]),
-            ("Greece", 0.15, ["Athens"]),
-        ]),
-        ("MEA", 0.13, [
-            ("Israel", 0.25, ["Tel Aviv", "Jerusalem"]),
-            ("United Arab Emirates", 0.2, ["Dubai"]),
-            ("Saudi Arabia", 0.15, ["Riyadh"]),
-            ("South Africa", 0.25, ["Johannesburg", "Cape Town"]),
-            ("Turkey", 0.15, ["Istanbul"]),
-        ]),
-        ("EU", 0.2, [
-            ("Germany", 0.55, ["Berlin", "Munich", "Hamburg", "Frankfurt"]),
-            ("Italy", 0.25, ["Rome", "Milan"]),
-            ("Austria", 0.1, ["Vienna"]),
-            ("Switzerland", 0.1, ["Zurich", "Geneva"]),
-        ]),
+        (
+            "EU-WEST",
+            0.22,
+            [
+                ("France", 0.45, ["Paris", "Lyon", "Marseille"]),
+                ("Netherlands", 0.25, ["Amsterdam", "Rotterdam"]),
+                ("Spain", 0.2, ["Madrid", "Barcelona"]),
+                ("Belgium", 0.1, ["Brussels"]),
+            ],
+        ),
+        (
+            "UKIR",
+            0.25,
+            [
+                ("United Kingdom", 0.8, ["London", "Manchester", "Birmingham", "Edinburgh"]),
+                ("Ireland", 0.2, ["Dublin", "Cork"]),
+            ],
+        ),
+        (
+            "NOR",
+            0.1,
+            [
+                ("Sweden", 0.4, ["Stockholm", "Gothenburg"]),
+                ("Denmark", 0.2, ["Copenhagen"]),
+                ("Norway", 0.2, ["Oslo"]),
+                ("Finland", 0.2, ["Helsinki"]),
+            ],
+        ),
+        (
+            "EU-EAST",
+            0.1,
+            [
+                ("Poland", 0.4, ["Warsaw", "Krakow"]),
+                ("Czech Republic", 0.2, ["Prague"]),
+                ("Russia", 0.25, ["Moscow", "Saint Petersburg"]),
+                ("Greece", 0.15, ["Athens"]),
+            ],
+        ),
+        (
+            "MEA",
+            0.13,
+            [
+                ("Israel", 0.25, ["Tel Aviv", "Jerusalem"]),
+                ("United Arab Emirates", 0.2, ["Dubai"]),
+                ("Saudi Arabia", 0.15, ["Riyadh"]),
+                ("South Africa", 0.25, ["Johannesburg", "Cape Town"]),
+                ("Turkey", 0.15, ["Istanbul"]),
+            ],
+        ),
+        (
+            "EU",
+            0.2,
+            [
+                ("Germany", 0.55, ["Berlin", "Munich", "Hamburg", "Frankfurt"]),
+                ("Italy", 0.25, ["Rome", "Milan"]),
+                ("Austria", 0.1, ["Vienna"]),
+                ("Switzerland", 0.1, ["Zurich", "Geneva"]),
+            ],
+        ),
     ],
     "APJ": [
-        ("JAPN", 0.3, [
-            ("Japan", 1.0, ["Tokyo", "Osaka", "Yokohama", "Nagoya", "Kyoto"]),
-        ]),
-        ("ANZ", 0.3, [
-            ("Australia", 0.8, ["Sydney", "Melbourne", "Brisbane", "Perth"]),
-            ("New Zealand", 0.2, ["Auckland", "Wellington"]),
-        ]),
-        ("APAC", 0.25, [
-            ("Singapore", 0.3, ["Singapore"]),
-            ("South Korea", 0.25, ["Seoul", "Busan"]),
-            ("China", 0.25, ["Shanghai", "Beijing"]),
-            ("Philippines", 0.1, ["Manila"]),
-            ("Indonesia", 0.1, ["Jakarta"]),
-        ]),
-        ("IND", 0.15, [
-            ("India", 1.0, ["Mumbai", "Bangalore", "Delhi", "Chennai", "Hyderabad"]),
-        ]),
+        (
+            "JAPN",
+            0.3,
+            [
+                ("Japan", 1.0, ["Tokyo", "Osaka", "Yokohama", "Nagoya", "Kyoto"]),
+            ],
+        ),
+        (
+            "ANZ",
+            0.3,
+            [
+                ("Australia", 0.8, ["Sydney", "Melbourne", "Brisbane", "Perth"]),
+                ("New Zealand", 0.2, ["Auckland", "Wellington"]),
+            ],
+        ),
+        (
+            "APAC",
+            0.25,
+            [
+                ("Singapore", 0.3, ["Singapore"]),
+                ("South Korea", 0.25, ["Seoul", "Busan"]),
+                ("China", 0.25, ["Shanghai", "Beijing"]),
+                ("Philippines", 0.1, ["Manila"]),
+                ("Indonesia", 0.1, ["Jakarta"]),
+            ],
+        ),
+        (
+            "IND",
+            0.15,
+            [
+                ("India", 1.0, ["Mumbai", "Bangalore", "Delhi", "Chennai", "Hyderabad"]),
+            ],
+        ),
     ],
 }
 
@@ -228,86 +297,242 @@ GOLD_TIERS = {
 
 # (discount in percent, probability)
 DISCOUNTS = (
-    (0, 0.48), (10, 0.015), (15, 0.005), (20, 0.365), (30, 0.02), (32, 0.003),
-    (40, 0.02), (45, 0.002), (50, 0.007), (60, 0.014), (70, 0.04), (80, 0.029),
+    (0, 0.48),
+    (10, 0.015),
+    (15, 0.005),
+    (20, 0.365),
+    (30, 0.02),
+    (32, 0.003),
+    (40, 0.02),
+    (45, 0.002),
+    (50, 0.007),
+    (60, 0.014),
+    (70, 0.04),
+    (80, 0.029),
 )
 
 INDUSTRIES = (
-    ("Finance", 0.2), ("Energy", 0.1), ("Tech", 0.12), ("Retail", 0.1),
-    ("Manufacturing", 0.12), ("Healthcare", 0.1), ("Consumer Products", 0.08),
-    ("Communications", 0.07), ("Transportation", 0.06), ("Misc", 0.05),
+    ("Finance", 0.2),
+    ("Energy", 0.1),
+    ("Tech", 0.12),
+    ("Retail", 0.1),
+    ("Manufacturing", 0.12),
+    ("Healthcare", 0.1),
+    ("Consumer Products", 0.08),
+    ("Communications", 0.07),
+    ("Transportation", 0.06),
+    ("Misc", 0.05),
 )
 
 # Names for the first customers, with their industry. The last two become the
 # single-order customers of the default sample.
 COMPANIES = (
-    ("Bank of America Corp.", "Finance"), ("Wells Fargo", "Finance"),
-    ("JPMorgan Chase", "Finance"), ("Citigroup", "Finance"),
-    ("Goldman Sachs", "Finance"), ("Morgan Stanley", "Finance"),
-    ("BNP Paribas", "Finance"), ("HSBC Holdings", "Finance"),
-    ("Allianz", "Finance"), ("AXA", "Finance"),
-    ("Berkshire Hathaway, Inc.", "Finance"), ("American Express", "Finance"),
-    ("Prudential Financial", "Finance"), ("MetLife", "Finance"),
-    ("Chevron", "Energy"), ("Exxon Mobil", "Energy"),
-    ("Royal Dutch Shell", "Energy"), ("BP", "Energy"),
-    ("TotalEnergies", "Energy"), ("Phillips 66", "Energy"),
-    ("ConocoPhillips", "Energy"), ("Valero Energy", "Energy"),
-    ("Engie", "Energy"), ("Enel", "Energy"),
-    ("Petrobras", "Energy"), ("Marathon Petroleum", "Energy"),
-    ("Microsoft", "Tech"), ("Apple", "Tech"), ("Alphabet", "Tech"),
-    ("Amazon.com Inc.", "Tech"), ("Intel", "Tech"), ("IBM", "Tech"),
-    ("Oracle", "Tech"), ("Samsung Electronics", "Tech"), ("Sony", "Tech"),
-    ("Dell Technologies", "Tech"), ("HP Inc.", "Tech"), ("Cisco Systems", "Tech"),
-    ("Walmart", "Retail"), ("Costco Wholesale", "Retail"), ("Target", "Retail"),
-    ("Home Depot", "Retail"), ("Lowe's", "Retail"), ("Kroger", "Retail"),
-    ("Tesco", "Retail"), ("Carrefour", "Retail"), ("Walgreens", "Retail"),
-    ("Macy's", "Retail"), ("Best Buy", "Retail"),
-    ("Siemens", "Manufacturing"), ("General Electric", "Manufacturing"),
-    ("Caterpillar", "Manufacturing"), ("Boeing", "Manufacturing"),
-    ("Airbus", "Manufacturing"), ("Toyota Motor", "Manufacturing"),
-    ("Volkswagen", "Manufacturing"), ("Ford Motor", "Manufacturing"),
-    ("General Motors", "Manufacturing"), ("3M", "Manufacturing"),
+    ("Bank of America Corp.", "Finance"),
+    ("Wells Fargo", "Finance"),
+    ("JPMorgan Chase", "Finance"),
+    ("Citigroup", "Finance"),
+    ("Goldman Sachs", "Finance"),
+    ("Morgan Stanley", "Finance"),
+    ("BNP Paribas", "Finance"),
+    ("HSBC Holdings", "Finance"),
+    ("Allianz", "Finance"),
+    ("AXA", "Finance"),
+    ("Berkshire Hathaway, Inc.", "Finance"),
+    ("American Express", "Finance"),
+    ("Prudential Financial", "Finance"),
+    ("MetLife", "Finance"),
+    ("Chevron", "Energy"),
+    ("Exxon Mobil", "Energy"),
+    ("Royal Dutch Shell", "Energy"),
+    ("BP", "Energy"),
+    ("TotalEnergies", "Energy"),
+    ("Phillips 66", "Energy"),
+    ("ConocoPhillips", "Energy"),
+    ("Valero Energy", "Energy"),
+    ("Engie", "Energy"),
+    ("Enel", "Energy"),
+    ("Petrobras", "Energy"),
+    ("Marathon Petroleum", "Energy"),
+    ("Microsoft", "Tech"),
+    ("Apple", "Tech"),
+    ("Alphabet", "Tech"),
+    ("Amazon.com Inc.", "Tech"),
+    ("Intel", "Tech"),
+    ("IBM", "Tech"),
+    ("Oracle", "Tech"),
+    ("Samsung Electronics", "Tech"),
+    ("Sony", "Tech"),
+    ("Dell Technologies", "Tech"),
+    ("HP Inc.", "Tech"),
+    ("Cisco Systems", "Tech"),
+    ("Walmart", "Retail"),
+    ("Costco Wholesale", "Retail"),
+    ("Target", "Retail"),
+    ("Home Depot", "Retail"),
+    ("Lowe's", "Retail"),
+    ("Kroger", "Retail"),
+    ("Tesco", "Retail"),
+    ("Carrefour", "Retail"),
+    ("Walgreens", "Retail"),
+    ("Macy's", "Retail"),
+    ("Best Buy", "Retail"),
+    ("Siemens", "Manufacturing"),
+    ("General Electric", "Manufacturing"),
+    ("Caterpillar", "Manufacturing"),
+    ("Boeing", "Manufacturing"),
+    ("Airbus", "Manufacturing"),
+    ("Toyota Motor", "Manufacturing"),
+    ("Volkswagen", "Manufacturing"),
+    ("Ford Motor", "Manufacturing"),
+    ("General Motors", "Manufacturing"),
+    ("3M", "Manufacturing"),
     ("Honeywell", "Manufacturing"),
-    ("Johnson & Johnson", "Healthcare"), ("Pfizer", "Healthcare"),
-    ("UnitedHealth Group", "Healthcare"), ("CVS Health", "Healthcare"),
-    ("Merck", "Healthcare"), ("Novartis", "Healthcare"), ("Roche", "Healthcare"),
-    ("Anthem", "Healthcare"), ("Cardinal Health", "Healthcare"),
-    ("McKesson", "Healthcare"), ("Sanofi", "Healthcare"),
-    ("Procter & Gamble", "Consumer Products"), ("Nestle", "Consumer Products"),
-    ("Unilever", "Consumer Products"), ("PepsiCo", "Consumer Products"),
-    ("Coca-Cola", "Consumer Products"), ("Nike", "Consumer Products"),
-    ("L'Oreal", "Consumer Products"), ("Kraft Heinz", "Consumer Products"),
+    ("Johnson & Johnson", "Healthcare"),
+    ("Pfizer", "Healthcare"),
+    ("UnitedHealth Group", "Healthcare"),
+    ("CVS Health", "Healthcare"),
+    ("Merck", "Healthcare"),
+    ("Novartis", "Healthcare"),
+    ("Roche", "Healthcare"),
+    ("Anthem", "Healthcare"),
+    ("Cardinal Health", "Healthcare"),
+    ("McKesson", "Healthcare"),
+    ("Sanofi", "Healthcare"),
+    ("Procter & Gamble", "Consumer Products"),
+    ("Nestle", "Consumer Products"),
+    ("Unilever", "Consumer Products"),
+    ("PepsiCo", "Consumer Products"),
+    ("Coca-Cola", "Consumer Products"),
+    ("Nike", "Consumer Products"),
+    ("L'Oreal", "Consumer Products"),
+    ("Kraft Heinz", "Consumer Products"),
     ("Colgate-Palmolive", "Consumer Products"),
-    ("AT&T", "Communications"), ("Verizon", "Communications"),
-    ("Comcast", "Communications"), ("Deutsche Telekom", "Communications"),
-    ("Vodafone", "Communications"), ("Nippon Telegraph & Telephone", "Communications"),
-    ("China Mobile", "Communications"), ("Walt Disney", "Communications"),
-    ("FedEx", "Transportation"), ("United Parcel Service", "Transportation"),
-    ("Deutsche Post", "Transportation"), ("Delta Air Lines", "Transportation"),
-    ("Union Pacific", "Transportation"), ("Maersk", "Transportation"),
-    ("McDonald's", "Misc"), ("Starbucks", "Misc"), ("Accenture", "Misc"),
-    ("Marriott International", "Misc"), ("Hilton Worldwide", "Misc"),
+    ("AT&T", "Communications"),
+    ("Verizon", "Communications"),
+    ("Comcast", "Communications"),
+    ("Deutsche Telekom", "Communications"),
+    ("Vodafone", "Communications"),
+    ("Nippon Telegraph & Telephone", "Communications"),
+    ("China Mobile", "Communications"),
+    ("Walt Disney", "Communications"),
+    ("FedEx", "Transportation"),
+    ("United Parcel Service", "Transportation"),
+    ("Deutsche Post", "Transportation"),
+    ("Delta Air Lines", "Transportation"),
+    ("Union Pacific", "Transportation"),
+    ("Maersk", "Transportation"),
+    ("McDonald's", "Misc"),
+    ("Starbucks", "Misc"),
+    ("Accenture", "Misc"),
+    ("Marriott International", "Misc"),
+    ("Hilton Worldwide", "Misc"),
 )
 SYNTHETIC_NAME_PARTS = (
-    ("Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Tyrell", "Cyberdyne",
-     "Hooli", "Vandelay", "Wonka", "Soylent", "Oscorp", "Gringotts", "Monarch", "Nakatomi"),
+    (
+        "Acme",
+        "Globex",
+        "Initech",
+        "Umbrella",
+        "Stark",
+        "Wayne",
+        "Tyrell",
+        "Cyberdyne",
+        "Hooli",
+        "Vandelay",
+        "Wonka",
+        "Soylent",
+        "Oscorp",
+        "Gringotts",
+        "Monarch",
+        "Nakatomi",
+    ),
     ("Holdings", "Industries", "Systems", "Group", "Partners", "Labs", "Dynamics", "Logistics"),
     ("Inc.", "Ltd.", "GmbH", "S.A.", "plc", "Corp.", "AG", "LLC"),
 )
 
 FIRST_NAMES = (
-    "Nathan", "Deirdre", "Zoe", "Thomas", "Anna", "Liam", "Sofia", "Kenji", "Priya",
-    "Lucas", "Emma", "Oliver", "Chloe", "Mateo", "Yuki", "Aisha", "Noah", "Mia",
-    "Ethan", "Isabella", "Hiroshi", "Fatima", "Jack", "Grace", "Arjun", "Lena",
-    "Diego", "Sara", "Max", "Julia", "Omar", "Hannah", "Leo", "Ava", "Ravi",
-    "Elena", "Samuel", "Chen", "Maria", "Finn",
+    "Nathan",
+    "Deirdre",
+    "Zoe",
+    "Thomas",
+    "Anna",
+    "Liam",
+    "Sofia",
+    "Kenji",
+    "Priya",
+    "Lucas",
+    "Emma",
+    "Oliver",
+    "Chloe",
+    "Mateo",
+    "Yuki",
+    "Aisha",
+    "Noah",
+    "Mia",
+    "Ethan",
+    "Isabella",
+    "Hiroshi",
+    "Fatima",
+    "Jack",
+    "Grace",
+    "Arjun",
+    "Lena",
+    "Diego",
+    "Sara",
+    "Max",
+    "Julia",
+    "Omar",
+    "Hannah",
+    "Leo",
+    "Ava",
+    "Ravi",
+    "Elena",
+    "Samuel",
+    "Chen",
+    "Maria",
+    "Finn",
 )
 LAST_NAMES = (
-    "Bell", "Bailey", "Hodges", "Smith", "Johnson", "Williams", "Brown", "Jones",
-    "Garcia", "Miller", "Davis", "Martinez", "Wilson", "Anderson", "Taylor", "Moore",
-    "Martin", "Lee", "Walker", "Hall", "Young", "King", "Wright", "Scott", "Green",
-    "Baker", "Nelson", "Carter", "Mitchell", "Roberts", "Turner", "Phillips",
-    "Campbell", "Parker", "Evans", "Edwards", "Collins", "O'Brien", "Tanaka", "Sharma",
+    "Bell",
+    "Bailey",
+    "Hodges",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Martinez",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Moore",
+    "Martin",
+    "Lee",
+    "Walker",
+    "Hall",
+    "Young",
+    "King",
+    "Wright",
+    "Scott",
+    "Green",
+    "Baker",
+    "Nelson",
+    "Carter",
+    "Mitchell",
+    "Roberts",
+    "Turner",
+    "Phillips",
+    "Campbell",
+    "Parker",
+    "Evans",
+    "Edwards",
+    "Collins",
+    "O'Brien",
+    "Tanaka",
+    "Sharma",
 )
 
 
@@ -370,10 +595,10 @@ def format_decimal4(scaled: np.ndarray) -> np.ndarray:
 class Calendar:
     """Order days with their CSV text, year and sampling CDF."""
 
-    text: np.ndarray        # "M/D/YYYY,YYYYMMDD" per day (Order Date and Date Key)
+    text: np.ndarray  # "M/D/YYYY,YYYYMMDD" per day (Order Date and Date Key)
     year_index: np.ndarray  # 0 for the first year, 1 for the next, ...
     years: tuple[int, ...]
-    cdf: np.ndarray         # cumulative order volume by day
+    cdf: np.ndarray  # cumulative order volume by day
 
     @property
     def days(self) -> int:
@@ -407,8 +632,8 @@ class Geography:
 
     region_names: tuple[str, ...]
     subregion_cdf: np.ndarray  # region x subregion
-    city_cdf: np.ndarray       # subregion x city slot (slots padded with zero weight)
-    city_text: np.ndarray      # subregion x city slot: "Country,City,Region,Subregion"
+    city_cdf: np.ndarray  # subregion x city slot (slots padded with zero weight)
+    city_text: np.ndarray  # subregion x city slot: "Country,City,Region,Subregion"
 
 
 def build_geography() -> Geography:
@@ -451,8 +676,7 @@ def customer_names(count: int, rng: np.random.Generator) -> tuple[list[str], lis
     industry_names = [name for name, _ in INDUSTRIES]
     industries = rng.choice(len(INDUSTRIES), extra, p=probabilities(INDUSTRIES))
     names = [name for name, _ in named] + [
-        f"{prefixes[p]} {kinds[k]} {len(named) + i + 1:05d} {suffixes[s]}"
-        for i, (p, k, s) in enumerate(zip(*picks))
+        f"{prefixes[p]} {kinds[k]} {len(named) + i + 1:05d} {suffixes[s]}" for i, (p, k, s) in enumerate(zip(*picks))
     ]
     return names, [industry for _, industry in named] + [industry_names[i] for i in industries]
 
@@ -461,14 +685,14 @@ def customer_names(count: int, rng: np.random.Generator) -> tuple[list[str], lis
 class Customers:
     """Per-customer attributes and sampling tables."""
 
-    text: np.ndarray           # "Customer,Customer ID,Industry" per customer
-    order_cdf: np.ndarray      # order share over the regular (non single-order) customers
-    region_cdf: np.ndarray     # customer x region
-    segment_cdf: np.ndarray    # customer x segment
-    product_cdf: np.ndarray    # customer x product
-    first_day: np.ndarray      # activity window, as calendar day indexes
+    text: np.ndarray  # "Customer,Customer ID,Industry" per customer
+    order_cdf: np.ndarray  # order share over the regular (non single-order) customers
+    region_cdf: np.ndarray  # customer x region
+    segment_cdf: np.ndarray  # customer x segment
+    product_cdf: np.ndarray  # customer x product
+    first_day: np.ndarray  # activity window, as calendar day indexes
     last_day: np.ndarray
-    window_low: np.ndarray     # activity window in calendar CDF space
+    window_low: np.ndarray  # activity window in calendar CDF space
     window_high: np.ndarray
 
     @property
@@ -571,10 +795,10 @@ class Model:
     geography: Geography
     customers: Customers
     order_id_prefix: np.ndarray  # "<REGION>-<YEAR>-" per (region, year index)
-    contact_text: np.ndarray     # "First Last" per (first, last) name pair
+    contact_text: np.ndarray  # "First Last" per (first, last) name pair
     segment_text: np.ndarray
     product_text: np.ndarray
-    quantity_text: np.ndarray    # indexed by quantity
+    quantity_text: np.ndarray  # indexed by quantity
     discount_text: np.ndarray
     discount_percent: np.ndarray
     discount_probability: np.ndarray
@@ -743,9 +967,7 @@ def sql_string(value: str) -> str:
 
 def convert_to_parquet(csv_path: Path, parquet_path: Path) -> None:
     """Convert a generated CSV to Parquet with DuckDB, single-threaded so the bytes are deterministic."""
-    columns = ", ".join(
-        f"{sql_string(name)}: {sql_string(PARQUET_TYPES.get(name, 'VARCHAR'))}" for name in HEADER
-    )
+    columns = ", ".join(f"{sql_string(name)}: {sql_string(PARQUET_TYPES.get(name, 'VARCHAR'))}" for name in HEADER)
     with duckdb.connect() as con:
         con.execute("SET threads = 1")
         con.execute("SET preserve_insertion_order = true")
@@ -791,6 +1013,7 @@ def non_negative_int(text: str) -> int:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line and fill in the derived defaults (customers, format, output)."""
     parser = argparse.ArgumentParser(
+        prog="customer-value generate-sample",
         description=__doc__.splitlines()[0],
     )
     parser.add_argument(
@@ -813,8 +1036,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--output",
         type=Path,
-        help=f"output file (default: {DEFAULT_OUTPUT.relative_to(REPO_ROOT)} in the repository, "
-        "with a .parquet suffix for --format parquet)",
+        help=f"output file (default: {SAMPLE_INPUT} in the project, with a .parquet suffix for --format parquet)",
     )
     args = parser.parse_args(argv)
     if args.customers is None:
@@ -824,11 +1046,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         is_parquet = args.output is not None and args.output.suffix.lower() == ".parquet"
         args.format = "parquet" if is_parquet else "csv"
     if args.output is None:
-        args.output = DEFAULT_OUTPUT.with_suffix("." + args.format)
+        args.output = (project_dir() / SAMPLE_INPUT).with_suffix("." + args.format)
     return args
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     args = parse_args(argv)
     started = time.perf_counter()
@@ -837,7 +1059,4 @@ def main(argv: list[str] | None = None) -> None:
         f"wrote {summary.rows:,} rows, {summary.orders:,} orders, {summary.customers:,} customers "
         f"to {args.output} in {time.perf_counter() - started:.1f}s"
     )
-
-
-if __name__ == "__main__":
-    main()
+    return 0

@@ -1,0 +1,34 @@
+"""The runner's work on targets other than DuckDB: loading the raw lines before
+the build (customer_value.engines.postgres) and reading the marts back for the
+same exports after it (customer_value.engines.export).
+
+On DuckDB neither is needed: the source reads the export where it lies and the
+on-run-end hook (macros/mart_exports/export_marts.sql) writes the files.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from customer_value.project import project_dir
+
+
+class InputError(Exception):
+    """The input cannot be read: one line naming the file and the problem."""
+
+
+def target_type(target: str | None) -> str:
+    """The adapter type of a target of this project's profile (default: its default target)."""
+    import yaml  # shipped with dbt-core
+
+    profiles_dir = Path(os.environ.get("DBT_PROFILES_DIR", project_dir()))
+    with open(profiles_dir / "profiles.yml", encoding="utf-8") as handle:
+        profile = yaml.safe_load(handle)["customer_value"]
+    name = target or profile.get("target", "duckdb")
+    output = (profile.get("outputs") or {}).get(name)
+    if output is None:
+        raise InputError(
+            f"--target '{name}' is not a target of profiles.yml (targets: {', '.join(profile.get('outputs') or {})})"
+        )
+    return str(output["type"])

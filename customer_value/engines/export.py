@@ -1,0 +1,107 @@
+"""Exports off DuckDB: each mart is read from the engine (PostgreSQL: COPY TO
+STDOUT; Spark: the dbt session's DataFrame as Arrow) into an in-memory DuckDB,
+cast to the contract's column types, and written with the same statements as on
+DuckDB, so the files have the same schema and formatting on every engine.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from customer_value.engines import InputError
+from customer_value.engines.postgres import postgres_connection
+from customer_value.engines.postgres import quoted as _quoted
+
+
+def export_marts(engine: str, marts: list, export_dir: Path) -> None:
+    """Write every built mart (dbt nodes) as Parquet and CSV into `export_dir`.
+
+    Also `_input_lines.json`, the clean and rejected line counts for the run summary,
+    as the DuckDB hook does.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        fetch = _fetch_postgres if engine == "postgres" else _fetch_spark
+        for node in sorted(marts, key=lambda node: node.name):
+            columns = [(name, column.data_type) for name, column in node.columns.items()]
+            fetch(con, f"{node.schema}.{node.alias}", columns, "fetched")
+            typed = ", ".join(f"cast({_ident(name)} as {data_type}) as {_ident(name)}" for name, data_type in columns)
+            con.execute(f"create or replace table mart as select {typed} from fetched")
+            write_mart(con, "mart", export_dir / node.name)
+        # For the run summary: raw lines = clean + rejected (duplicates are rejected).
+        counts = (
+            "(select count(*) from staging.stg_aws_saas__order_lines) as clean_rows,"
+            " (select count(*) from staging.stg_aws_saas__rejected_order_lines) as rejected_rows"
+        )
+        fetch(con, f"(select {counts}) as counts", [("clean_rows", "bigint"), ("rejected_rows", "bigint")], "fetched")
+        con.execute(f"copy (select * from fetched) to {_quoted(str(export_dir / '_input_lines.json'))} (format json)")
+    finally:
+        con.close()
+
+
+def write_mart(con, table: str, base_path: Path) -> None:
+    """The same files as macros/mart_exports/export_marts.sql: rows in a stable order; CSV cells
+    starting with =, +, - or @ get a leading quote (no spreadsheet formulas)."""
+    described = con.execute(f"describe {table}").fetchall()
+    csv_columns = [
+        f"case when regexp_matches({_ident(name)}, '^[=+\\-@]') then '''' || {_ident(name)} else {_ident(name)} end"
+        f" as {_ident(name)}"
+        if data_type == "VARCHAR"
+        else _ident(name)
+        for name, data_type, *_ in described
+    ]
+    con.execute(f"copy (select * from {table} order by all) to {_quoted(str(base_path) + '.parquet')} (format parquet)")
+    con.execute(
+        f"copy (select {', '.join(csv_columns)} from (select * from {table} order by all))"
+        f" to {_quoted(str(base_path) + '.csv')} (format csv, header true)"
+    )
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _fetch_postgres(con, relation: str, columns: list, into: str, select: str = "*") -> None:
+    with tempfile.NamedTemporaryFile(prefix="customer_value_export_", suffix=".csv") as handle:
+        with postgres_connection() as pg, pg.cursor() as cursor:
+            cursor.copy_expert(
+                f"copy (select {select} from {relation}) to stdout with (format csv, header true)", handle
+            )
+        pg.close()
+        handle.flush()
+        types = "{" + ", ".join(f"{_quoted(name)}: {_quoted(data_type)}" for name, data_type in columns) + "}"
+        con.execute(
+            f"create or replace table {into} as select * from read_csv({_quoted(handle.name)}, header = true,"
+            f" columns = {types}, allow_quoted_nulls = false, auto_detect = false, quote = '\"', escape = '\"')"
+        )
+
+
+def quiet_spark() -> None:
+    """Keep PySpark's own messages off the terminal: the runner reports dbt's errors.
+
+    PySpark logs every failed SQL statement with its Java stack as JSON on stderr
+    (logger SQLQueryContextLogger), and warns about the pandas version, which the
+    exports do not use (they read Arrow). Spark's JVM log goes to a file
+    (config/spark-log4j2.properties).
+    """
+    import logging
+    import warnings
+
+    from pyspark.logger import PySparkLogger
+
+    PySparkLogger.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark\..*")
+
+
+def _fetch_spark(con, relation: str, columns: list, into: str, select: str = "*") -> None:
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
+
+    if SparkContext._active_spark_context is None:  # dbt ran no statement in this process
+        raise InputError("exports from a Spark target need the profile's `method: session`")
+    spark = SparkSession.builder.getOrCreate()  # the session dbt's statements ran in
+    arrow_table = spark.sql(f"select {select} from {relation}").toArrow()  # noqa: F841 (read by DuckDB below)
+    con.execute(f"create or replace table {into} as select * from arrow_table")
