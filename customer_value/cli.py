@@ -1,6 +1,7 @@
 """The `customer-value` command: one entry point for every job of the package.
 
     customer-value run [options]              load the input, dbt build, publish the exports
+    customer-value load [options]             land the input's new lines, before a plain `dbt build`
     customer-value report EXPORT_DIR          write report.html again from exported marts
     customer-value generate-sample [options]  write a synthetic export of any size
     customer-value benchmark [options]        the build against its alternatives
@@ -22,6 +23,7 @@ from customer_value.project import PROJECT_DIR_VARIABLE
 # command -> (module whose main(argv) runs it, one line of help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("customer_value.runner", "load the input, run `dbt build`, publish the exports"),
+    "load": ("customer_value.loader", "land the input's new lines in the raw tables (before a plain `dbt build`)"),
     "report": ("customer_value.report", "write report.html again from an export folder"),
     "generate-sample": ("customer_value.sample", "write a synthetic AWS SaaS Sales export"),
     "benchmark": ("customer_value.benchmark.cli", "measure the build against its alternatives"),

@@ -1,11 +1,8 @@
-"""The input checks made before a build, file by file, as the DuckDB on-run-start
-hook makes them (macros/aws_saas/check_aws_saas_input.sql): the same queries, the
-same order, the same messages. The hook is Jinja inside dbt and cannot call this
-module, so the two are kept in step by hand and tested on the same cases
-(tests/test_input_headers.py, on both targets).
+"""The input's header checks, file by file: one implementation for every engine,
+made by the loader (customer_value.loader) before it reads a file's lines.
 
-For every file of the input (a file or a glob, in name order) the first problem
-found is one line naming that file:
+For every file checked (in name order) the first problem found is one line naming
+that file:
 
 - a zero-byte file;
 - CSV: the header line is read by itself (never through the sniffer's view of the
@@ -13,19 +10,23 @@ found is one line naming that file:
   a header that is not UTF-8 text, has binary bytes, has no delimiter DuckDB can
   find, cannot be read as CSV, lacks a required column or has one twice;
 - Parquet: its schema lacks a required column or has one twice;
-- a CSV file of a glob that spells a required column otherwise than the first file
-  (`row_id` against `Row ID`): DuckDB's reader matches a glob's files by their header
-  names (case aside), as it must to keep the lines it cannot split (store_rejects).
+- a CSV file of a glob that spells a required column otherwise than the glob's first
+  file (`row_id` against `Row ID`): DuckDB's reader matches a glob's files by their
+  header names (case aside), as it must to keep the lines it cannot split;
+- on Spark, a CSV file whose columns come in another order than the first file's:
+  Spark reads every file of a glob by the first file's header, by position.
 
-Then the input as a whole must have at least one order line.
+Then a full load's input as a whole must have at least one order line.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 
-# The export's header, in its order (as macros/aws_saas/aws_saas_required_columns.sql lists it).
+# The export's header, in its order; the raw tables name them in snake case
+# (macros/aws_saas/aws_saas_raw_columns.sql lists those names for the models).
 REQUIRED_COLUMNS = [
     "Row ID",
     "Order ID",
@@ -53,7 +54,8 @@ BINARY_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SHOWN_CHARACTERS = 200
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
+    """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -72,7 +74,7 @@ def raw_lines(file: str, skip: int = 0) -> str:
     """The file's lines as text, one column, without sniffing: a line that is not UTF-8 is left
     out (ignore_errors), a blank line is null. The delimiter is three control bytes no text has."""
     return (
-        f"read_csv({_quoted(file)}, auto_detect = false, header = false, columns = {{'line': 'VARCHAR'}},"
+        f"read_csv({quoted(file)}, auto_detect = false, header = false, columns = {{'line': 'VARCHAR'}},"
         " delim = chr(1) || chr(2) || chr(3), quote = '', escape = '', strict_mode = false,"
         f" ignore_errors = true, skip = {skip})"
     )
@@ -82,7 +84,7 @@ def header_fields(file: str) -> str:
     """The first line DuckDB's CSV reader makes of the file, as a JSON list of texts (nulls where empty)."""
     return (
         "select to_json(list_value(*columns(*))) from (select * from read_csv("
-        f"{_quoted(file)}, header = false, all_varchar = true, null_padding = true, ignore_errors = true) limit 1)"
+        f"{quoted(file)}, header = false, all_varchar = true, null_padding = true, ignore_errors = true) limit 1)"
     )
 
 
@@ -170,15 +172,15 @@ def parquet_problem(con, file: str) -> tuple[str | None, bool]:
     """(the problem of a Parquet file's schema or None, whether it has rows)."""
     # describe: the top-level columns, a repeated name renamed (`Profit_1`);
     # parquet_schema: the names as written (the leaves, without children).
-    found = [name for name, *_ in con.execute(f"describe select * from read_parquet({_quoted(file)})").fetchall()]
+    found = [name for name, *_ in con.execute(f"describe select * from read_parquet({quoted(file)})").fetchall()]
     written = [
         name
         for (name,) in con.execute(
-            f"select name from parquet_schema({_quoted(file)}) where num_children is null"
+            f"select name from parquet_schema({quoted(file)}) where num_children is null"
         ).fetchall()
     ]
     problem = column_problem(found, written)
-    rows = con.execute(f"select count(*) > 0 from (select 1 from read_parquet({_quoted(file)}) limit 1)").fetchone()[0]
+    rows = con.execute(f"select count(*) > 0 from (select 1 from read_parquet({quoted(file)}) limit 1)").fetchone()[0]
     return problem, bool(rows)
 
 
@@ -196,34 +198,65 @@ def sniff_problem(message: str) -> str | None:
     )
 
 
-def input_problem(con, path: str) -> str | None:
-    """The first problem of the input `path` (a file or a glob) as one line, or None.
+def order_problem(first: tuple[str, list[str]], found: list[str]) -> str | None:
+    """A CSV file whose columns come in another order than the glob's first file (Spark), or None."""
+    first_file, first_found = first
+    if [header_key(name) for name in found] != [header_key(name) for name in first_found]:
+        return (
+            f"its columns are not in the order of '{first_file}' (found: {shown(', '.join(found))});"
+            " on Spark every file of a glob needs the same column order"
+        )
+    return None
 
+
+def files_problem(
+    con,
+    files: list[str],
+    reference: str | None = None,
+    require_lines: bool = True,
+    same_order: bool = False,
+    input_name: str | None = None,
+) -> str | None:
+    """The first problem of `files` (in name order) as one line naming its file, or None.
+
+    `reference`: a CSV file read before (the glob's first) whose header spelling the
+    files must share; `require_lines`: the files together must hold an order line;
+    `same_order`: the CSV files' columns must come in the reference's order (Spark);
+    `input_name`: the input (a file or a glob) as the no-order-lines message names it.
     `con` is a DuckDB connection; its errors on a file it cannot read at all (e.g. a
     file named .parquet that is not Parquet) name the file and are left to the caller.
     """
-    files = [file for (file,) in con.execute(f"select file from glob({_quoted(path)}) order by file").fetchall()]
-    if not files:
-        return f"Input file '{path}': file not found"
-    sizes = dict(con.execute(f"select filename, size from read_blob({_quoted(path)})").fetchall())
     any_lines = False
-    first_names: tuple[str, dict[str, str]] | None = None  # a CSV glob's first file and its names
+    first: tuple[str, list[str]] | None = None  # a CSV glob's first file and its names
+    if reference is not None and not reference.lower().endswith(".parquet"):
+        _, _, reference_found = csv_header(con, reference)
+        first = (reference, reference_found)
     for file in files:
-        if sizes.get(file) == 0:
+        if os.path.getsize(file) == 0:
             return f"Input file '{file}': file is empty"
         if file.lower().endswith(".parquet"):
             problem, has_lines = parquet_problem(con, file)
         else:
             problem, has_lines, found = csv_header(con, file)
             if not problem:
-                names = {header_key(name): name for name in found}
-                if first_names is None:
-                    first_names = (file, names)
+                if first is None:
+                    first = (file, found)
                 else:
-                    problem = spelling_problem(first_names, names)
+                    names = {header_key(name): name for name in found}
+                    problem = spelling_problem((first[0], {header_key(n): n for n in first[1]}), names)
+                    if not problem and same_order:
+                        problem = order_problem(first, found)
         if problem:
             return f"Input file '{file}': {problem}"
         any_lines = any_lines or has_lines
-    if not any_lines:
-        return f"Input file '{path}': file has a header but no order lines"
+    if require_lines and files and not any_lines:
+        return f"Input file '{input_name or files[0]}': file has a header but no order lines"
     return None
+
+
+def input_problem(con, path: str) -> str | None:
+    """The first problem of the input `path` (a file or a glob, every file checked) as one line, or None."""
+    files = [file for (file,) in con.execute(f"select file from glob({quoted(path)}) order by file").fetchall()]
+    if not files:
+        return f"Input file '{path}': file not found"
+    return files_problem(con, files, input_name=path)

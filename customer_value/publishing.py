@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NoReturn
 
 # What a published export folder may hold; anything else there is not ours to replace.
-EXPORT_SUFFIXES = (".parquet", ".csv", ".html", ".json")
+EXPORT_SUFFIXES = (".parquet", ".csv", ".html", ".json", ".duckdb")
 
 
 class PublishError(Exception):

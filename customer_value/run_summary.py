@@ -59,8 +59,6 @@ def input_line_counts(export_dir: Path) -> dict:
         "clean_rows": counts["clean_rows"],
         "rejected_rows": counts["rejected_rows"],
     }
-    if counts.get("load_mode"):  # DuckDB: every file read ("full") or only the new ones ("append"), and why
-        lines["load"] = {"mode": counts["load_mode"], "reason": counts["load_reason"]}
     return lines
 
 

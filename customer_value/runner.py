@@ -1,10 +1,11 @@
-"""`customer-value run`: build the customer value warehouse with dbt and export its marts.
+"""`customer-value run`: load the input, build the warehouse with dbt, publish the marts.
 
-Parse the arguments, make one `dbt build` call through dbt's programmatic API
+Parse the arguments, land the input's new lines in the raw tables (the loader,
+customer_value/loader.py), make one `dbt build` call through dbt's programmatic API
 (dbtRunner) whose on-run-end hook exports every mart as Parquet and CSV into a
-staging folder, add run_summary.json and report.html (and with --docs the static
-dbt docs page) to it, publish it in place of the previous exports, and exit with
-a code a scheduler can act on (while the build runs, one progress line per
+staging folder, add the serving DuckDB file for BI tools, run_summary.json and
+report.html (and with --docs the static dbt docs page) to it, publish it in place
+of the previous exports, and exit with a code a scheduler can act on (while the build runs, one progress line per
 finished node goes to stderr, see customer_value/progress.py; --quiet silences it):
 
     0  success
@@ -15,16 +16,14 @@ finished node goes to stderr, see customer_value/progress.py; --quiet silences i
 Everything that computes something lives in the dbt project; the summary and the
 report are in customer_value/run_summary.py and customer_value/report.py; the
 warehouse lock and the atomic publish in customer_value/publishing.py. On a target
-other than DuckDB (`--target postgres|spark`), customer_value/engines/ loads the raw
-lines before the build where the engine cannot read the files itself, and reads the
-marts back for the same exports after it.
+other than DuckDB (`--target postgres|spark`), customer_value/engines/ reads the
+marts back for the same exports after the build.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import glob
 import json
 import os
 import re
@@ -32,11 +31,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from customer_value import engines, input_headers, progress, publishing, report, run_summary
-from customer_value.engines import export, postgres
+from customer_value import engines, input_headers, loader, progress, publishing, report, run_summary, serving
+from customer_value.engines import InputError, export
 from customer_value.project import SAMPLE_INPUT, ProjectNotFound, project_dir, resolved, warehouse_path
-
-INPUT_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
 
 class UsageError(Exception):
@@ -93,16 +90,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def resolve_input(pattern: str) -> str:
-    """The input as an absolute path or glob; fails when nothing matches."""
-    path = str(Path(pattern).expanduser().absolute())
-    if not path.lower().endswith(INPUT_SUFFIXES):
-        raise UsageError(f"Input file '{pattern}': not a CSV or Parquet file (expected .csv, .csv.gz or .parquet)")
-    if not glob.glob(path):
-        raise UsageError(f"Input file '{pattern}': file not found")
-    return path
-
-
 def dbt_vars(args: argparse.Namespace, input_path: str) -> dict:
     """The vars of the build: the user's --vars, then the runner's own flags."""
     import yaml  # shipped with dbt-core
@@ -124,7 +111,9 @@ def dbt_vars(args: argparse.Namespace, input_path: str) -> dict:
     return {**user_vars, "input_path": input_path}
 
 
-def dbt_command(subcommand: list[str], args: argparse.Namespace, variables: dict) -> list[str]:
+def dbt_command(
+    subcommand: list[str], args: argparse.Namespace, variables: dict, full_refresh: bool = False
+) -> list[str]:
     command = [
         *subcommand,
         "--project-dir",
@@ -153,7 +142,8 @@ def dbt_command(subcommand: list[str], args: argparse.Namespace, variables: dict
         if not args.unit_tests:
             # Unit tests check the SQL on fixed inputs, not the data: CI runs them.
             command += ["--exclude-resource-type", "unit_test"]
-        if args.full_refresh:
+        if full_refresh:
+            # --full-refresh, or the loader replaced the raw tables (a full load)
             command.append("--full-refresh")
     return command
 
@@ -193,11 +183,8 @@ def run_dbt(command: list[str], callbacks: list | None = None):
         # Raised before any node ran: the input check, a bad project or profile.
         # dbt errors carry the bare message in .msg; str() prefixes the node's context.
         message = str(getattr(result.exception, "msg", result.exception)).strip().splitlines()[0]
-        if "Could not set lock on file" in message:  # DuckDB: another process has the file open
-            holder = re.search(r"held in (.*?\(PID \d+\))", message)
-            by = f" ({holder.group(1)})" if holder else ""
-            raise UsageError(f"warehouse '{warehouse_path()}' is in use by another process{by}")
-        raise UsageError(input_headers.sniff_problem(message) or message)
+        in_use = loader.in_use_message(str(warehouse_path()), message)  # another process has the file open
+        raise UsageError(in_use or input_headers.sniff_problem(message) or message)
     if command[0] != "build":
         return result, []
     failed = failed_statuses()
@@ -225,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     output_dir = Path(args.output_dir or project / "exports").absolute()
     staging_dir = publishing.staging_dir_for(output_dir)
     try:
-        input_path = resolve_input(args.input or str(project / SAMPLE_INPUT))
+        input_path = loader.resolve_input(args.input or str(project / SAMPLE_INPUT))
         engine = engines.target_type(args.target)
         variables = dbt_vars(args, input_path)
         publishing.check_output_dir(output_dir)
@@ -235,16 +222,22 @@ def main(argv: list[str] | None = None) -> int:
         publishing.clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
         os.chdir(project)  # the profile's relative warehouse path is the project's
-        if engine == "postgres":
-            postgres.load_postgres(input_path)  # PostgreSQL cannot read the user's files
         if engine == "spark":
             export.quiet_spark()
+        load = loader.load(input_path, engine, full_refresh=args.full_refresh)
+        if engine == "spark":
+            # Spark reads the files where they lie: a table over them, registered as an operation
+            register = ["run-operation", "register_aws_saas_order_lines"]
+            registered, _ = run_dbt(dbt_command(register, args, variables))
+            if not registered.success:
+                raise UsageError("dbt run-operation register_aws_saas_order_lines failed (see logs/dbt.log)")
         if engine == "duckdb":
             # The export hook's folder goes by environment, not --vars: vars that
             # differ from the last run make dbt re-parse the whole project (seconds).
             os.environ["CUSTOMER_VALUE_EXPORT_DIR"] = str(staging_dir)
         callbacks = [] if args.quiet else [progress.progress_printer()]
-        result, failures = run_dbt(dbt_command(["build"], args, variables), callbacks)
+        build = dbt_command(["build"], args, variables, full_refresh=args.full_refresh or load.mode == "full")
+        result, failures = run_dbt(build, callbacks)
         os.environ.pop("CUSTOMER_VALUE_EXPORT_DIR", None)
         if failures:
             print(f"dbt build failed ({len(failures)} failing nodes):", file=sys.stderr)
@@ -265,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             export_dir=staging_dir,
             output_dir=output_dir,
             input_path=input_path,
-            input_counts=run_summary.input_line_counts(staging_dir),
+            input_counts={**run_summary.input_line_counts(staging_dir), "load": loader.summary(load)},
             variables={**project_vars(), **variables, "export_dir": str(output_dir)},
             passed_vars={k: v for k, v in variables.items() if k != "export_dir"},
             runner_args=sys.argv[1:] if argv is None else list(argv),
@@ -281,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
         report.write_report(staging_dir, staging_dir / "report.html", summary)
+        serving.write_serving_file(staging_dir)
         publishing.publish(staging_dir, output_dir)
-    except (UsageError, engines.InputError, publishing.PublishError) as error:
+    except (UsageError, InputError, publishing.PublishError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     finally:
@@ -291,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"built {len(result.result.results)} nodes; exported {len(marts)} marts to {output_dir}: "
         + ", ".join(f"{name} ({mart['rows']} rows)" for name, mart in marts.items())
-        + "; wrote run_summary.json, report.html"
+        + f"; wrote {serving.SERVING_FILE}, run_summary.json, report.html"
         + (", dbt_docs.html" if args.docs else "")
     )
     return 0

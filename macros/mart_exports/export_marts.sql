@@ -30,7 +30,7 @@
     {%- set export_dir = var('export_dir', none) or env_var('CUSTOMER_VALUE_EXPORT_DIR', '') or none -%}
     {%- if execute and export_dir is not none -%}
         {#- The values of dbt's RunStatus.Error, TestStatus.Error and TestStatus.Fail
-            (dbt.artifacts.schemas.results), the statuses scripts/run_pipeline.py also
+            (dbt.artifacts.schemas.results), the statuses customer_value/runner.py also
             fails on. Strings, because the Jinja context exposes no dbt enum to compare
             with; each of those enums is a StrEnum, equal to its string value.
             (FreshnessStatus.RuntimeErr cannot occur: dbt build runs no freshness.) -#}
@@ -79,16 +79,10 @@
             {%- endfor -%}
             {%- if staged.values() | select('none') | list | length == 0 and staged | length == 2 -%}
                 {#- For the run summary: raw lines = clean + rejected (duplicates are rejected). -#}
-                {#- And how this run read the input (DuckDB: aws_saas_input_load). -#}
-                {%- set load_runs = adapter.get_relation(target.database, 'raw', 'aws_saas_load_runs') -%}
-                {%- set load = (
-                    ", (select load_mode from " ~ load_runs ~ " where invocation_id = '" ~ invocation_id ~ "') as load_mode,"
-                    ~ " (select reason from " ~ load_runs ~ " where invocation_id = '" ~ invocation_id ~ "') as load_reason"
-                ) if load_runs is not none else "" -%}
                 {%- do run_query(
                     "copy (select (select count(*) from " ~ staged['stg_aws_saas__order_lines'] ~ ") as clean_rows,"
                     ~ " (select count(*) from " ~ staged['stg_aws_saas__rejected_order_lines'] ~ ") as rejected_rows"
-                    ~ load ~ ") to '" ~ export_dir ~ "/_input_lines.json' (format json)"
+                    ~ ") to '" ~ export_dir ~ "/_input_lines.json' (format json)"
                 ) -%}
             {%- endif -%}
         {%- endif -%}

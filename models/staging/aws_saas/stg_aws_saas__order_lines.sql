@@ -27,7 +27,8 @@ final as (
         discount,
         profit,
         source_file,
-        line_number as source_line_number
+        source_line_number,
+        load_id
 
     from judged_lines
     where

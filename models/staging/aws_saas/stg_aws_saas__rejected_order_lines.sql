@@ -21,8 +21,9 @@ judged_rejects as (
     -- a later line of a repeated Row ID is rejected as a duplicate, whatever else
     -- is wrong with it, and keeps the raw values its duplicate check read
     select
+        load_id,
         source_file,
-        line_number as source_line_number,
+        source_line_number,
         coalesce(duplicate_reject_reason, reject_reason) as reject_reason,
         {%- for column in aws_saas_raw_columns() %}
             case
@@ -45,6 +46,7 @@ malformed_rejects as (
 
     -- the reader could not split the line: no field of it is known for sure
     select
+        load_id,
         source_file,
         source_line_number,
         'malformed_line' as reject_reason,

@@ -1,69 +1,66 @@
 {{ config(
-    materialized=('incremental' if target.type == 'duckdb' else 'table'),
+    materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='append',
-    meta={'rebuilt_with_input': true},
 ) }}
 
 {#-
     One row per line that repeats the Row ID of an earlier line: the first line
     with a Row ID is kept, every later one is rejected, as
     `exact_duplicate_line` when its 19 raw values equal the first line's (same
-    fingerprint), else as `duplicate_row_id`; with the line's raw values.
+    fingerprint), else as `duplicate_row_id`; with the line's raw values (from
+    the raw table, only for the lines of repeated Row IDs).
 
-    Small whatever the size of the file: it keeps only the lines whose Row ID
-    repeats. Their raw values come from a second read of the file filtered to
-    those Row IDs, matched by fingerprint (identical lines have identical raw
-    values). When no Row ID repeats, the filter is empty and DuckDB skips that
-    read.
-
-    Incremental with the base table: when a run appends new files only, the
-    lines it can find repeating an earlier Row ID are in those files (a first
-    copy stays first), so only they are judged and only those files read again.
+    Incremental by load, as base_aws_saas__order_lines: a load's lines come
+    after every earlier load's (the loader numbers them so), so a first copy
+    stays first and only the new load's lines can be later copies; they are
+    judged against every line typed so far.
 -#}
 
 {%- set raw_columns = aws_saas_raw_columns() %}
 
 with
 
-base_lines as (
+typed_lines as (
 
     select
-        base_lines.row_id,
-        base_lines.line_fingerprint,
-        base_lines.source_file,
-        {{ base_line_number('base_lines') }} as source_line_number
+        load_id,
+        row_id,
+        line_fingerprint,
+        source_line_number
 
-    from {{ ref('base_aws_saas__order_lines') }} as base_lines
-    where base_lines.row_id is not null
+    from {{ ref('base_aws_saas__order_lines') }}
+    where row_id is not null
 
 ),
 
-raw_lines as (
+new_lines as (
 
-    select * from {{ source('aws_saas', 'order_lines') }}
+    select * from typed_lines
     {%- if is_incremental() %}
-        where source_file in ({{ aws_saas_input_load()['new_files_sql'] }})
+        where load_id > (select coalesce(max(judged_loads.load_id), 0) from {{ this }} as judged_loads)
     {%- endif %}
 
 ),
 
 repeated_row_ids as (
 
-    select row_id
+    select typed_lines.row_id
 
-    from base_lines
-    group by row_id
+    from typed_lines
+    inner join (select distinct new_lines.row_id from new_lines) as new_row_ids
+        on typed_lines.row_id = new_row_ids.row_id
+    group by typed_lines.row_id
     having count(*) > 1
 
 ),
 
 repeated_lines as (
 
-    select base_lines.*
+    select typed_lines.*
 
-    from base_lines
+    from typed_lines
     inner join repeated_row_ids
-        on base_lines.row_id = repeated_row_ids.row_id
+        on typed_lines.row_id = repeated_row_ids.row_id
 
 ),
 
@@ -82,75 +79,46 @@ first_lines as (
 later_lines as (
 
     select
-        repeated_lines.source_line_number,
-        repeated_lines.row_id,
-        repeated_lines.line_fingerprint,
+        new_lines.load_id,
+        new_lines.source_line_number,
+        new_lines.row_id,
         case
-            when repeated_lines.line_fingerprint = first_lines.first_line_fingerprint
+            when new_lines.line_fingerprint = first_lines.first_line_fingerprint
                 then 'exact_duplicate_line'
             else 'duplicate_row_id'
         end as reject_reason
 
-    from repeated_lines
+    from new_lines
     inner join first_lines
-        on repeated_lines.row_id = first_lines.row_id
-    where
-        {% if is_incremental() -%}
-            repeated_lines.source_file in ({{ aws_saas_input_load()['new_files_sql'] }}) and
-        {% endif -%}
-        repeated_lines.source_line_number > first_lines.first_line_number
+        on new_lines.row_id = first_lines.row_id
+    where new_lines.source_line_number > first_lines.first_line_number
 
 ),
 
-raw_lines_of_repeated_row_ids as (
+raw_lines as (
 
-    -- read only when some Row ID repeats (a semi join with an empty side)
-    select *
-
-    from raw_lines
-    where {{ parse_number('trim(row_id)', dbt.type_bigint(), integer_only=true) }} in (
-        select repeated_row_ids.row_id from repeated_row_ids
-    )
-
-),
-
-fingerprinted_raw_lines as (
-
-    select
-        *,
-        {{ line_fingerprint(raw_columns) }} as line_fingerprint
-
-    from raw_lines_of_repeated_row_ids
-
-),
-
-raw_values as (
-
-    -- one row per distinct line: copies of a line share its raw values
-    select
-        line_fingerprint,
-        {%- for column in raw_columns %}
-            min({{ column }}) as raw_{{ column }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-
-    from fingerprinted_raw_lines
-    group by line_fingerprint
+    -- the raw values of the later copies only: they are all in the new loads
+    select * from {{ source('aws_saas', 'order_lines') }}
+    {%- if is_incremental() %}
+        where load_id > (select coalesce(max(judged_loads.load_id), 0) from {{ this }} as judged_loads)
+    {%- endif %}
 
 ),
 
 final as (
 
     select
+        later_lines.load_id,
         later_lines.source_line_number,
         later_lines.row_id,
         later_lines.reject_reason,
         {%- for column in raw_columns %}
-            raw_values.raw_{{ column }}{% if not loop.last %},{% endif %}
+            raw_lines.{{ column }} as raw_{{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 
     from later_lines
-    left join raw_values
-        on later_lines.line_fingerprint = raw_values.line_fingerprint
+    inner join raw_lines
+        on later_lines.source_line_number = raw_lines.source_line_number
 
 )
 

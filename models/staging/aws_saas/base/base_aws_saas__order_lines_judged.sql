@@ -6,26 +6,14 @@
     `duplicate_reject_reason`, set when the line repeats the Row ID of an
     earlier line (base_aws_saas__duplicate_lines, with the raw values of those
     lines). The clean and the rejected staging views both read this one join, so
-    every line lands in exactly one of them. `line_number` is the line's
-    position in the input, counting the malformed lines before it
-    (positioned_among_malformed_lines).
+    every line lands in exactly one of them.
 -#}
 
 with
 
 order_lines as (
 
-    select
-        base_lines.*,
-        {{ base_line_number('base_lines') }} as read_position
-
-    from {{ ref('base_aws_saas__order_lines') }} as base_lines
-
-),
-
-malformed_lines as (
-
-    select * from {{ ref('base_aws_saas__malformed_lines') }}
+    select * from {{ ref('base_aws_saas__order_lines') }}
 
 ),
 
@@ -35,46 +23,40 @@ duplicate_lines as (
 
 ),
 
-positioned_lines as (
-
-    {{ positioned_among_malformed_lines('order_lines', 'read_position', 'malformed_lines') }}
-
-),
-
 final as (
 
     select
-        positioned_lines.source_file,
-        positioned_lines.reject_reason,
-        positioned_lines.row_id,
-        positioned_lines.order_id,
-        positioned_lines.order_date,
-        positioned_lines.date_key,
-        positioned_lines.country,
-        positioned_lines.city,
-        positioned_lines.region,
-        positioned_lines.subregion,
-        positioned_lines.customer_name,
-        positioned_lines.customer_id,
-        positioned_lines.industry,
-        positioned_lines.sales_segment,
-        positioned_lines.product,
-        positioned_lines.sales,
-        positioned_lines.quantity,
-        positioned_lines.discount,
-        positioned_lines.profit,
-        positioned_lines.line_fingerprint,
-        positioned_lines.raw_values,
-        positioned_lines.line_number,
+        order_lines.load_id,
+        order_lines.source_file,
+        order_lines.source_line_number,
+        order_lines.reject_reason,
+        order_lines.row_id,
+        order_lines.order_id,
+        order_lines.order_date,
+        order_lines.date_key,
+        order_lines.country,
+        order_lines.city,
+        order_lines.region,
+        order_lines.subregion,
+        order_lines.customer_name,
+        order_lines.customer_id,
+        order_lines.industry,
+        order_lines.sales_segment,
+        order_lines.product,
+        order_lines.sales,
+        order_lines.quantity,
+        order_lines.discount,
+        order_lines.profit,
+        order_lines.line_fingerprint,
+        order_lines.raw_values,
         duplicate_lines.reject_reason as duplicate_reject_reason,
         {%- for column in aws_saas_raw_columns() %}
             duplicate_lines.raw_{{ column }} as duplicate_raw_{{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 
-    from positioned_lines
+    from order_lines
     left join duplicate_lines
-        -- base_aws_saas__duplicate_lines numbers lines as base_line_number does
-        on positioned_lines.read_position = duplicate_lines.source_line_number
+        on order_lines.source_line_number = duplicate_lines.source_line_number
 
 )
 

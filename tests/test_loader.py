@@ -1,0 +1,125 @@
+"""The loader's rules, in-process (no dbt): which files a load reads and why, the
+positions it gives order lines and malformed lines across files and loads, the
+manifest it keeps, and one transaction per load."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from test_staging import HEADER, line, write_csv
+
+from customer_value import loader
+from customer_value.engines import InputError
+from customer_value.loader import InputFile, LoadedFile, plan_load
+
+pytestmark = pytest.mark.unit
+
+
+def loaded(path: str, size: int = 10, modified: int = 1, first: int = 1, lines: int = 5) -> LoadedFile:
+    return LoadedFile(path, size, modified, first_line_number=first, lines=lines)
+
+
+def test_nothing_loaded_or_full_refresh_reads_every_file():
+    files = [InputFile("/in/day_1.csv", 10, 1)]
+    assert plan_load(files, [], 0, False).mode == "full"
+    assert plan_load(files, [], 0, False).reason == "nothing is loaded yet"
+    again = plan_load(files, [loaded("/in/day_1.csv")], 3, True)
+    assert (again.mode, again.reason, again.files, again.load_id) == ("full", "--full-refresh", files, 4)
+
+
+def test_new_files_after_unchanged_ones_are_appended_and_numbered_after_them():
+    old = [loaded("/in/day_1.csv", first=1, lines=5), loaded("/in/day_2.csv", first=6, lines=7)]
+    files = [InputFile("/in/day_1.csv", 10, 1), InputFile("/in/day_2.csv", 10, 1), InputFile("/in/day_3.csv", 4, 2)]
+    plan = plan_load(files, old, 2, False)
+    assert (plan.mode, plan.reason) == ("append", "1 new file(s) after the 2 loaded")
+    assert (plan.files, plan.lines_before, plan.load_id) == ([files[2]], 12, 3)
+    nothing = plan_load(files[:2], old, 2, False)
+    assert (nothing.mode, nothing.reason, nothing.files) == ("append", "0 new file(s) after the 2 loaded", [])
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        ([InputFile("/in/day_2.csv", 10, 1)], "file '/in/day_1.csv' is gone since it was loaded"),
+        ([InputFile("/in/day_1.csv", 11, 1), InputFile("/in/day_2.csv", 10, 1)], "file '/in/day_1.csv' changed"),
+        ([InputFile("/in/day_1.csv", 10, 9), InputFile("/in/day_2.csv", 10, 1)], "file '/in/day_1.csv' changed"),
+        (
+            [InputFile("/in/day_0.csv", 1, 1), InputFile("/in/day_1.csv", 10, 1), InputFile("/in/day_2.csv", 10, 1)],
+            "new file '/in/day_0.csv' sorts before files already loaded",
+        ),
+    ],
+)
+def test_a_changed_vanished_or_late_file_makes_a_full_load(files, reason):
+    plan = plan_load(files, [loaded("/in/day_1.csv"), loaded("/in/day_2.csv", first=6)], 2, False)
+    assert plan.mode == "full" and plan.reason.startswith(reason) and plan.files == files
+
+
+def load_into(con, path: str, full_refresh: bool = False) -> loader.LoadPlan:
+    """One load of `path` into the connection's raw tables, as load() does on DuckDB."""
+    files = loader.input_files(path)
+    manifest, last = loader.duckdb_manifest(con)
+    plan = plan_load(files, manifest, last, full_refresh)
+    loader.check_files(con, plan, files, "duckdb", path)
+    loader.read_lines(con, plan)
+    loader.land_duckdb(con, plan)
+    return plan
+
+
+def test_positions_count_malformed_lines_across_files_and_loads(tmp_path):
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    write_csv(folder / "day_1.csv", [line(i) for i in range(1, 4)])
+    (folder / "day_2.csv").write_text(
+        ",".join(HEADER) + "\n" + ",".join(line(4).values()) + "\n" + "a,b,c\n" + ",".join(line(5).values()) + "\n"
+    )
+    con = duckdb.connect()
+    first = load_into(con, str(folder / "day_1.csv"))
+    assert (first.mode, first.counts) == ("full", {"order_lines": 3, "malformed_lines": 0})
+    second = load_into(con, str(folder / "day_*.csv"))
+    assert (second.mode, second.counts) == ("append", {"order_lines": 2, "malformed_lines": 1})
+
+    assert con.execute(
+        "select row_id, source_line_number, load_id from raw.aws_saas_order_lines order by source_line_number"
+    ).fetchall() == [("1", 1, 1), ("2", 2, 1), ("3", 3, 1), ("4", 4, 2), ("5", 6, 2)]
+    assert con.execute(
+        "select source_file_line, source_line_number, raw_line, load_id from raw.aws_saas_malformed_lines"
+    ).fetchall() == [(3, 5, "a,b,c", 2)]
+    assert con.execute(
+        "select source_file, first_line_number, order_lines, malformed_lines, load_id"
+        " from raw.aws_saas_loaded_files order by source_file"
+    ).fetchall() == [(str(folder / "day_1.csv"), 1, 3, 0, 1), (str(folder / "day_2.csv"), 4, 2, 1, 2)]
+
+    # The same files read in one full load get the same positions.
+    full = duckdb.connect()
+    load_into(full, str(folder / "day_*.csv"))
+    assert full.execute(
+        "select row_id, source_line_number from raw.aws_saas_order_lines order by 2"
+    ).fetchall() == [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 6)]
+
+
+def test_a_full_load_replaces_the_raw_tables(tmp_path):
+    path = write_csv(tmp_path / "lines.csv", [line(i) for i in range(1, 4)])
+    con = duckdb.connect()
+    load_into(con, str(path))
+    write_csv(path, [line(i) for i in range(1, 3)])
+    again = load_into(con, str(path), full_refresh=True)
+    assert again.load_id == 2
+    assert con.execute("select count(*), min(load_id) from raw.aws_saas_order_lines").fetchone() == (2, 2)
+    assert con.execute("select load_id, load_mode from raw.aws_saas_loads order by 1").fetchall() == [
+        (1, "full"),
+        (2, "full"),
+    ]
+
+
+def test_a_load_that_fails_lands_nothing(tmp_path):
+    path = write_csv(tmp_path / "lines.csv", [line(i) for i in range(1, 4)])
+    con = duckdb.connect()
+    load_into(con, str(path))
+    broken = tmp_path / "broken.csv"
+    good = [",".join(line(i).values()) for i in range(10, 40)]
+    bad = ",".join(line(9).values()).replace("Chevron", '"Chevron')
+    broken.write_text("\n".join([",".join(HEADER), *good, bad, *good]) + "\n")
+    with pytest.raises(InputError, match="quote"):
+        load_into(con, str(broken))
+    assert con.execute("select count(*), max(load_id) from raw.aws_saas_order_lines").fetchone() == (3, 1)
+    assert con.execute("select count(*) from raw.aws_saas_loads").fetchone() == (1,)
