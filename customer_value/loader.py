@@ -352,9 +352,10 @@ def read_lines(con, plan: LoadPlan) -> None:
 
 def file_manifest_sql(plan: LoadPlan) -> str:
     """The manifest rows of the plan's files, from the temp tables read_lines made."""
-    values = ", ".join(
-        f"({quoted(file.path)}, {file.size}, {file.modified_ns})" for file in plan.files
-    ) or "(null, null, null)"
+    values = (
+        ", ".join(f"({quoted(file.path)}, {file.size}, {file.modified_ns})" for file in plan.files)
+        or "(null, null, null)"
+    )
     return f"""
         with files (source_file, file_size, file_modified_ns) as (values {values}),
         lines as (

@@ -48,15 +48,15 @@ def load(path: str, files: list, full_refresh: bool, connection_settings: dict |
                 "select source_file, file_size, file_modified_ns, first_line_number, order_lines + malformed_lines"
                 f" from {RAW_SCHEMA}.{FILES_TABLE} order by source_file"
             )
-            loaded = [
-                loader.LoadedFile(*row[:3], first_line_number=row[3], lines=row[4]) for row in cursor.fetchall()
-            ]
+            loaded = [loader.LoadedFile(*row[:3], first_line_number=row[3], lines=row[4]) for row in cursor.fetchall()]
             cursor.execute(f"select coalesce(max(load_id), 0) from {RAW_SCHEMA}.{LOADS_TABLE}")
             last = cursor.fetchone()[0]
         plan = loader.plan_load(files, loaded, last, full_refresh)
         with tempfile.TemporaryDirectory(prefix="customer_value_load_") as work_dir:
             con = loader.duckdb_connection(":memory:")
-            outputs = {name: Path(work_dir) / f"{name}.csv" for name in (ORDER_LINES_TABLE, MALFORMED_TABLE, FILES_TABLE)}
+            outputs = {
+                name: Path(work_dir) / f"{name}.csv" for name in (ORDER_LINES_TABLE, MALFORMED_TABLE, FILES_TABLE)
+            }
             try:
                 loader.check_files(con, plan, files, "postgres", path)
                 loader.read_lines(con, plan)
