@@ -312,7 +312,8 @@ def read_lines(con, plan: LoadPlan) -> None:
     for table in ("lines", "malformed", "positioned"):
         con.execute(f"drop table if exists temp.{table}")
     if not plan.files:
-        con.execute(f"create temp table lines as {reader_sql([InputFile('none.csv', 0, 0)])} limit 0")
+        columns = ", ".join(f"{name} varchar" for name in [*RAW_COLUMNS, "source_file"])
+        con.execute(f"create temp table lines ({columns})")
         con.execute(NO_MALFORMED_LINES_SQL)
     else:
         try:

@@ -22,9 +22,25 @@ from conftest import RUNNER, SAMPLE_CSV, isolated_env, run_pipeline_in
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MARTS = sorted(p.stem for p in (PROJECT_DIR / "models" / "marts").rglob("*.*") if p.suffix in (".sql", ".py"))
 HEADER = [
-    "Row ID", "Order ID", "Order Date", "Date Key", "Contact Name", "Country", "City",
-    "Region", "Subregion", "Customer", "Customer ID", "Industry", "Segment", "Product",
-    "License", "Sales", "Quantity", "Discount", "Profit",
+    "Row ID",
+    "Order ID",
+    "Order Date",
+    "Date Key",
+    "Contact Name",
+    "Country",
+    "City",
+    "Region",
+    "Subregion",
+    "Customer",
+    "Customer ID",
+    "Industry",
+    "Segment",
+    "Product",
+    "License",
+    "Sales",
+    "Quantity",
+    "Discount",
+    "Profit",
 ]
 
 
@@ -48,8 +64,11 @@ def start_runner(workspace: Path, *args: str) -> subprocess.Popen:
     workspace.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
         [*RUNNER, "--output-dir", str(workspace / "exports"), *args],
-        cwd=workspace, env=isolated_env(workspace),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=workspace,
+        env=isolated_env(workspace),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -75,14 +94,29 @@ def write_orders(path: Path, customers: dict[int, tuple[str, float]]) -> Path:
         for order in range(3):
             row_id += 1
             day = 1 + (customer_id % 7) * 3 + order
-            rows.append({
-                "Row ID": row_id, "Order ID": f"AMER-2023-{customer_id}{order:02d}",
-                "Order Date": f"3/{day}/2023", "Date Key": f"202303{day:02d}",
-                "Contact Name": "Ann Lee", "Country": "United States", "City": "Boston",
-                "Region": "AMER", "Subregion": "NAMER", "Customer": name, "Customer ID": customer_id,
-                "Industry": "Tech", "Segment": "SMB", "Product": "FinanceHub", "License": f"LIC{row_id:06d}",
-                "Sales": "100.00", "Quantity": 1 + order, "Discount": "0", "Profit": f"{profit:.2f}",
-            })
+            rows.append(
+                {
+                    "Row ID": row_id,
+                    "Order ID": f"AMER-2023-{customer_id}{order:02d}",
+                    "Order Date": f"3/{day}/2023",
+                    "Date Key": f"202303{day:02d}",
+                    "Contact Name": "Ann Lee",
+                    "Country": "United States",
+                    "City": "Boston",
+                    "Region": "AMER",
+                    "Subregion": "NAMER",
+                    "Customer": name,
+                    "Customer ID": customer_id,
+                    "Industry": "Tech",
+                    "Segment": "SMB",
+                    "Product": "FinanceHub",
+                    "License": f"LIC{row_id:06d}",
+                    "Sales": "100.00",
+                    "Quantity": 1 + order,
+                    "Discount": "0",
+                    "Profit": f"{profit:.2f}",
+                }
+            )
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=HEADER)
         writer.writeheader()
@@ -98,11 +132,11 @@ def test_a_run_publishes_exports_report_and_summary(sample_run):
 
     assert published == sorted(
         [f"{mart}.{ext}" for mart in MARTS for ext in ("parquet", "csv")]
-        + ["report.html", "run_summary.json", "dbt_docs.html"]
+        + ["customer_value.duckdb", "report.html", "run_summary.json", "dbt_docs.html"]
     )
     leftovers = [p.name for p in sample_run.output_dir.parent.iterdir() if p.name.startswith(".exports.")]
     assert leftovers == []  # no staging or previous folder left beside the exports
-    assert "wrote run_summary.json, report.html, dbt_docs.html" in sample_run.stdout
+    assert "wrote customer_value.duckdb, run_summary.json, report.html, dbt_docs.html" in sample_run.stdout
 
 
 def test_run_summary_has_nodes_counts_input_date_vars_and_versions(sample_run):
@@ -120,8 +154,10 @@ def test_run_summary_has_nodes_counts_input_date_vars_and_versions(sample_run):
     with duckdb.connect() as con:
         for mart in MARTS:
             parquet = str(sample_run.output_dir / f"{mart}.parquet")
-            assert summary["exports"][mart]["rows"] == con.execute(
-                "select count(*) from read_parquet(?)", [parquet]).fetchone()[0]
+            assert (
+                summary["exports"][mart]["rows"]
+                == con.execute("select count(*) from read_parquet(?)", [parquet]).fetchone()[0]
+            )
         analysis_dates = con.execute(
             "select distinct analysis_date::varchar from read_parquet(?)",
             [str(sample_run.output_dir / "customer_segments.parquet")],
@@ -220,7 +256,11 @@ def test_a_second_run_while_one_holds_the_warehouse_exits_2_and_the_first_finish
     started = time.monotonic()
     second = subprocess.run(
         [*RUNNER, "--output-dir", str(tmp_path / "other_exports")],
-        cwd=workspace, env=isolated_env(workspace), capture_output=True, text=True, timeout=120,
+        cwd=workspace,
+        env=isolated_env(workspace),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     waited = time.monotonic() - started
     first_still_running = first.poll() is None
@@ -239,19 +279,27 @@ def test_a_second_run_while_one_holds_the_warehouse_exits_2_and_the_first_finish
 def test_a_bi_tool_holding_the_warehouse_open_makes_the_runner_exit_2(sample_run, tmp_path):
     workspace = sample_run.warehouse.parent
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time\n"
-         f"con = duckdb.connect({str(sample_run.warehouse)!r}, read_only=True)\n"
-         "print('open', flush=True)\n"
-         "time.sleep(600)\n"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            f"con = duckdb.connect({str(sample_run.warehouse)!r}, read_only=True)\n"
+            "print('open', flush=True)\n"
+            "time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "open"
         before = snapshot(sample_run.output_dir)
         run = subprocess.run(
             [*RUNNER, "--output-dir", str(sample_run.output_dir)],
-            cwd=workspace, env=isolated_env(workspace), capture_output=True, text=True, timeout=600,
+            cwd=workspace,
+            env=isolated_env(workspace),
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
     finally:
         holder.kill()
@@ -298,10 +346,12 @@ def test_csv_text_cells_cannot_run_as_formulas_but_parquet_keeps_raw_values(tmp_
     assert rows[1005]["monetary"].startswith("-")  # numeric cells are not quoted
 
     with duckdb.connect() as con:
-        raw = dict(con.execute(
-            "select customer_id, customer_name from read_parquet(?)",
-            [str(run.output_dir / "customer_segments.parquet")],
-        ).fetchall())
+        raw = dict(
+            con.execute(
+                "select customer_id, customer_name from read_parquet(?)",
+                [str(run.output_dir / "customer_segments.parquet")],
+            ).fetchall()
+        )
     assert raw == {customer_id: name for customer_id, (name, _) in names.items()}
 
     # The rule holds for every cell of every exported CSV: a cell that starts with
@@ -342,7 +392,10 @@ print(json.dumps(out))
 def test_bi_tools_read_the_marts_read_only_from_another_process(sample_run):
     completed = subprocess.run(
         [sys.executable, "-c", BI_CLIENT, str(sample_run.output_dir), str(sample_run.warehouse)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
@@ -354,3 +407,60 @@ def test_bi_tools_read_the_marts_read_only_from_another_process(sample_run):
     assert [row[:2] for row in result["parquet"]] == [row[:2] for row in result["warehouse"]]
     for from_parquet, from_warehouse in zip(result["parquet"], result["warehouse"]):
         assert from_parquet[2] == pytest.approx(from_warehouse[2])
+
+
+SERVING_CLIENT = """
+import duckdb, json, sys
+con = duckdb.connect(sys.argv[1], read_only=True)  # a BI tool's connection, held across the run
+
+def state():
+    return con.execute(
+        "select (select count(*) from marts.customer_segments where value_segment = 'High-Value'),"
+        " (select count(*) from information_schema.tables where table_schema = 'marts')"
+    ).fetchone()
+
+print(json.dumps(state()), flush=True)
+sys.stdin.readline()  # the run is over
+print(json.dumps(state()), flush=True)
+"""
+
+
+def test_a_bi_tool_holding_the_serving_file_never_blocks_a_run_nor_sees_it_half_done(sample_run, tmp_path):
+    workspace = tmp_path / "serving"
+    exports = workspace / "exports"
+    seed_previous_exports(sample_run, workspace)
+    serving = exports / "customer_value.duckdb"
+    with duckdb.connect(str(serving), read_only=True) as con:
+        assert (
+            sorted(
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'marts'"
+                ).fetchall()
+            )
+            == MARTS
+        )
+        before = con.execute(
+            "select count(*) from marts.customer_segments where value_segment = 'High-Value'"
+        ).fetchone()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", SERVING_CLIENT, str(serving)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        first = json.loads(holder.stdout.readline())
+        # Another threshold: the new marts have fewer High-Value customers.
+        run = run_pipeline_in(workspace, "--vars", "{high_value_min_lrfm_score: 15}")
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        during = json.loads(holder.stdout.readline())
+    finally:
+        holder.kill()
+        holder.wait()
+
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert first == during == [before[0], len(MARTS)]  # the old marts, whole, all along
+    with duckdb.connect(str(serving), read_only=True) as con:  # a new connection: the new marts
+        after = con.execute(
+            "select count(*) from marts.customer_segments where value_segment = 'High-Value'"
+        ).fetchone()
+    assert after[0] < before[0]
