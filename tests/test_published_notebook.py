@@ -43,7 +43,7 @@ defaults are 13/9):
 
 With the real file:
 
-    python scripts/run_pipeline.py --input SaaS-Sales.csv \\
+    customer-value run --input SaaS-Sales.csv \\
         --vars '{score_method: quantile, high_value_min_lrfm_score: 14, mid_value_min_lrfm_score: 10}'
 """
 
