@@ -1,4 +1,18 @@
-{{ config(post_hook="{{ assert_reject_rate_within_threshold(this) }}") }}
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'incremental'),
+    incremental_strategy='append',
+    post_hook="{{ assert_reject_rate_within_threshold(this) }}",
+) }}
+
+{#-
+    The rejected lines: a verdict against the line itself, a later copy of a Row ID, or
+    a line the reader could not split (malformed), with the raw values or text.
+
+    Incremental by load, as the base tables: a load can reject only its own
+    lines (a later copy of a Row ID is in a later load), so the lines of earlier
+    loads keep their verdict and a run adds only the new loads' lines; every
+    model after staging reads a plain table instead of the join of the verdicts.
+-#}
 
 -- depends_on: {{ ref('base_aws_saas__order_lines') }} (the reject-rate check counts its lines)
 
@@ -7,12 +21,18 @@ with
 judged_lines as (
 
     select * from {{ ref('base_aws_saas__order_lines_judged') }}
+    {%- if is_incremental() %}
+        where load_id > (select coalesce(max(staged_loads.load_id), 0) from {{ this }} as staged_loads)
+    {%- endif %}
 
 ),
 
 malformed_lines as (
 
     select * from {{ ref('base_aws_saas__malformed_lines') }}
+    {%- if is_incremental() %}
+        where load_id > (select coalesce(max(staged_loads.load_id), 0) from {{ this }} as staged_loads)
+    {%- endif %}
 
 ),
 
