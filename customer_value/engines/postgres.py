@@ -71,12 +71,14 @@ def load(path: str, files: list, full_refresh: bool, connection_settings: dict |
                     con.execute(f"copy ({select}) to {quoted(str(outputs[name]))} (format csv, header true)")
             finally:
                 con.close()
+            copying = None
             try:
                 with pg, pg.cursor() as cursor:
                     if plan.mode == "full":
                         for table in (ORDER_LINES_TABLE, MALFORMED_TABLE, FILES_TABLE):
                             cursor.execute(f"delete from {RAW_SCHEMA}.{table}")
                     for name, csv_path in outputs.items():
+                        copying = csv_path
                         with open(csv_path, encoding="utf-8") as lines:
                             cursor.copy_expert(
                                 f"copy {RAW_SCHEMA}.{name} from stdin with (format csv, header true)", lines
@@ -95,13 +97,26 @@ def load(path: str, files: list, full_refresh: bool, connection_settings: dict |
             except _data_error() as error:
                 # e.g. a NUL byte, which PostgreSQL text cannot hold: say so rather than change the line
                 where = re.search(r"line (\d+)", str(error))
-                line = f" (line {int(where.group(1)) - 1} of the order lines read)" if where else ""
+                position = _position_of_copy_line(copying, int(where.group(1))) if where and copying else None
+                line = f" (line {position} of the input)" if position else ""
                 raise InputError(
                     f"Input file '{path}': PostgreSQL cannot store a raw line{line}: {str(error).splitlines()[0]}"
                 ) from None
     finally:
         pg.close()
     return plan
+
+
+def _position_of_copy_line(csv_path: Path, copy_line: int) -> int | None:
+    """The input position (`source_line_number`) of line `copy_line` of a COPY stream (its header is line 1)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        row = con.execute(
+            f"select source_line_number from read_csv({quoted(str(csv_path))}, header = true, all_varchar = true)"
+            f" limit 1 offset {max(copy_line - 2, 0)}"
+        ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def _data_error():
