@@ -12,6 +12,10 @@
     ratios; a ratio whose denominator is 0 is null.
 -#}
 
+{#- A zero of the money type: PostgreSQL keeps a numeric's scale, so a sum of plain
+    zeros would print as 0 beside the 0.000000 of other sums. -#}
+{%- set zero = 'cast(0 as ' ~ type_money() ~ ')' %}
+
 {#- (dimension name, the column of customer_movements that holds its value) -#}
 {%- set dimensions = [
     ('value_segment', 'value_segment_year_before'),
@@ -92,17 +96,19 @@ bridges as (
         count(case when revenue > 0 then 1 end) as customers,
         sum(revenue_year_before) as revenue_year_before,
         sum(revenue) as revenue,
-        sum(case when movement = 'new' then revenue else 0 end) as new_revenue,
-        sum(case when movement = 'expansion' then movement_amount else 0 end) as expansion_revenue,
-        sum(case when movement = 'reactivated' then revenue else 0 end) as reactivated_revenue,
-        sum(case when movement = 'contraction' then revenue_year_before - revenue else 0 end) as contraction_revenue,
-        sum(case when movement = 'churned' then revenue_year_before else 0 end) as churned_revenue,
-        sum(case when revenue_year_before > 0 then revenue else 0 end) as retained_revenue,
+        sum(case when movement = 'new' then revenue else {{ zero }} end) as new_revenue,
+        sum(case when movement = 'expansion' then movement_amount else {{ zero }} end) as expansion_revenue,
+        sum(case when movement = 'reactivated' then revenue else {{ zero }} end) as reactivated_revenue,
+        sum(
+            case when movement = 'contraction' then revenue_year_before - revenue else {{ zero }} end
+        ) as contraction_revenue,
+        sum(case when movement = 'churned' then revenue_year_before else {{ zero }} end) as churned_revenue,
+        sum(case when revenue_year_before > 0 then revenue else {{ zero }} end) as retained_revenue,
         sum(
             case
                 when revenue_year_before > 0 and revenue < revenue_year_before then revenue
                 when revenue_year_before > 0 then revenue_year_before
-                else 0
+                else {{ zero }}
             end
         ) as gross_retained_revenue
 
