@@ -361,6 +361,95 @@ def section_clusters(marts: Marts) -> str:
     return _figure_html(fig, "customer-clusters")
 
 
+BRIDGE_STEPS = [  # (label, column of net_revenue_retention, sign)
+    ("new", "new_revenue", 1),
+    ("expansion", "expansion_revenue", 1),
+    ("reactivated", "reactivated_revenue", 1),
+    ("contraction", "contraction_revenue", -1),
+    ("churned", "churned_revenue", -1),
+]
+BRIDGE_COLOURS = {"up": "#1b7837", "down": "#b2182b", "total": "#4d4d4d"}
+NO_RETENTION_PERIOD = (
+    "No revenue retention yet: the history has no period end with two full years of orders "
+    "before it (net revenue retention compares the last 365 days with the 365 before them)."
+)
+
+
+def section_revenue_retention(marts: Marts) -> str:
+    """The revenue bridge of the last period end, then net revenue retention by value segment
+    over the period ends (net_revenue_retention); one line when there is no period end."""
+    needed = ["period_end", "dimension", "dimension_value", "revenue_year_before", "revenue",
+              "net_revenue_retention", "gross_revenue_retention", "logo_retention"] + [c for _, c, _ in BRIDGE_STEPS]
+    if not marts.has("net_revenue_retention", *needed):
+        raise Missing("net_revenue_retention")
+    periods = marts.df("select count(distinct period_end) as n from net_revenue_retention")["n"].iloc[0]
+    if periods == 0:
+        return f'<p class="note" id="revenue-retention-none">{html.escape(NO_RETENTION_PERIOD)}</p>'
+    return _revenue_bridge_chart(marts) + _nrr_by_segment_chart(marts)
+
+
+def _revenue_bridge_chart(marts: Marts) -> str:
+    import plotly.graph_objects as go
+
+    steps = ", ".join(f"{column}::double as {column}" for _, column, _ in BRIDGE_STEPS)
+    last = marts.df(
+        "select period_end::varchar as period_end, revenue_year_before::double as revenue_year_before, "
+        f"revenue::double as revenue, net_revenue_retention, gross_revenue_retention, logo_retention, {steps} "
+        "from net_revenue_retention where dimension = 'all' "
+        "order by period_end desc limit 1"
+    ).iloc[0]
+    labels = ["a year before"] + [label for label, _, _ in BRIDGE_STEPS] + ["now"]
+    values = [last["revenue_year_before"]] + [sign * last[column] for _, column, sign in BRIDGE_STEPS] + [last["revenue"]]
+    fig = go.Figure(go.Waterfall(
+        x=labels, y=values, measure=["absolute"] + ["relative"] * len(BRIDGE_STEPS) + ["total"],
+        text=[f"${v:,.0f}" if v >= 0 else f"−${-v:,.0f}" for v in values], textposition="outside",
+        increasing=dict(marker=dict(color=BRIDGE_COLOURS["up"])),
+        decreasing=dict(marker=dict(color=BRIDGE_COLOURS["down"])),
+        totals=dict(marker=dict(color=BRIDGE_COLOURS["total"])),
+        connector=dict(line=dict(color="#999999")),
+        hovertemplate="%{x}: %{text}<extra></extra>",
+    ))
+    fig.update_yaxes(title="revenue (Sales) of 365 days", tickprefix="$")
+    fig.update_layout(title=f"Revenue bridge to {last['period_end']}: the 365 days before it against the 365 before those",
+                      showlegend=False)
+
+    def percent(value) -> str:
+        return "n/a" if value is None or value != value else f"{value:.1%}"
+
+    intro = (
+        f'<p id="revenue-retention-summary">At {html.escape(str(last["period_end"]))}: net revenue retention '
+        f"{percent(last['net_revenue_retention'])}, gross revenue retention {percent(last['gross_revenue_retention'])}, "
+        f"logo retention {percent(last['logo_retention'])}. See docs/analytics.md.</p>"
+    )
+    return intro + _figure_html(fig, "revenue-bridge")
+
+
+def _nrr_by_segment_chart(marts: Marts) -> str:
+    import plotly.graph_objects as go
+
+    data = marts.df(
+        "select period_end, dimension_value, net_revenue_retention from net_revenue_retention "
+        "where dimension in ('all', 'value_segment') and net_revenue_retention is not null "
+        "order by period_end, dimension_value"
+    )
+    fig = go.Figure()
+    for segment in _segment_order(set(data["dimension_value"]) - {"all"}) + ["all"]:
+        rows = data[data["dimension_value"] == segment]
+        if not len(rows):
+            continue
+        name = "all customers" if segment == "all" else segment
+        fig.add_trace(go.Scatter(
+            x=rows["period_end"], y=rows["net_revenue_retention"], mode="lines+markers", name=name,
+            line=dict(color=SEGMENT_COLOURS.get(segment, "#4d4d4d"), dash="dash" if segment == "all" else "solid"),
+            hovertemplate="%{x|%Y-%m-%d}: %{y:.1%}<extra>" + html.escape(name) + "</extra>",
+        ))
+    fig.add_hline(y=1, line=dict(color=RANDOM_COLOUR, dash="dot"))
+    fig.update_xaxes(title="period end")
+    fig.update_yaxes(title="net revenue retention", tickformat=".0%")
+    fig.update_layout(title="Net revenue retention by value segment a year before", legend_title="value segment")
+    return _figure_html(fig, "nrr-by-segment")
+
+
 def _profit_column(marts: Marts) -> str:
     return "total_profit" if marts.has("customer_segments", "total_profit") else "monetary"
 
@@ -373,6 +462,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], Callable[[Marts], str]]] = [
     ("Value segment × industry", "", (), section_industry_heatmap),
     ("Mid-value opportunities", "mid_value_opportunities", (), section_mid_value_table),
     ("Segment migrations", "segment_migrations", (), section_migration_matrix),
+    ("Revenue retention", "", (), section_revenue_retention),
     ("Backtest", "segment_backtest", (), section_backtest),
     ("Clusters", "customer_clusters", (), section_clusters),
 ]

@@ -232,3 +232,46 @@ def test_dbt_docs_page_lists_the_mart_models(sample_run, chromium, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     listed = set(re.findall(r'data-nav-unique-id="model\.customer_value\.([a-z0-9_]+)"', dom.stdout))
     assert set(MARTS) <= listed, f"mart models missing from the docs navigation: {set(MARTS) - listed}"
+
+
+def test_revenue_bridge_and_nrr_by_segment_are_drawn(rendered_report, sample_run):
+    dom = rendered_report["dom"]
+    with duckdb.connect() as con:
+        last = con.execute(
+            "select period_end::varchar, net_revenue_retention, revenue_year_before::double, revenue::double"
+            " from read_parquet(?) where dimension = 'all' order by period_end desc limit 1",
+            [str(sample_run.output_dir / "net_revenue_retention.parquet")],
+        ).fetchone()
+
+    for chart in ("revenue-bridge", "nrr-by-segment"):
+        assert re.search(rf'<div id="chart-{chart}" class="[^"]*js-plotly-plot', dom), f"{chart} did not draw"
+    bridge = dom.split('id="chart-revenue-bridge"', 1)[1].split('id="chart-nrr-by-segment"', 1)[0]
+    # the waterfall: a year before, the five movements, now
+    for label in ("a year before", "new", "expansion", "reactivated", "contraction", "churned", "now"):
+        assert re.search(rf">{label}</text>", bridge), label
+    assert f">${last[2]:,.0f}</text>" in bridge and f">${last[3]:,.0f}</text>" in bridge
+    summary = re.search(r'<p id="revenue-retention-summary">(.*?)</p>', dom).group(1)
+    assert f"At {last[0]}: net revenue retention {last[1]:.1%}" in summary
+    lines = dom.split('id="chart-nrr-by-segment"', 1)[1]
+    legend = set(re.findall(r'<text class="legendtext"[^>]*>([^<]+)</text>', lines))
+    assert {"High-Value", "Mid-Value", "Low-Value", "all customers"} <= legend, legend
+
+
+def test_a_history_without_a_retention_period_end_says_so_in_one_line(sample_run, chromium, tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    shutil.copy(sample_run.output_dir / "customer_segments.parquet", exports)
+    with duckdb.connect() as con:  # the mart of a history shorter than two years: no rows
+        con.execute(
+            "copy (select * from read_parquet(?) where false) to '"
+            + str(exports / "net_revenue_retention.parquet") + "' (format parquet)",
+            [str(sample_run.output_dir / "net_revenue_retention.parquet")],
+        )
+
+    page = report.write_report(exports)
+    dom = headless(chromium, page, tmp_path / "profile", "--dump-dom")
+
+    section = re.search(r"<h2>Revenue retention</h2>(.*?)</section>", dom.stdout, re.S).group(1)
+    assert section.strip() == f'<p class="note" id="revenue-retention-none">{report.NO_RETENTION_PERIOD}</p>'
+    assert "chart-revenue-bridge" not in dom.stdout and "chart-nrr-by-segment" not in dom.stdout
+    assert console_errors(dom.stderr) == []

@@ -33,6 +33,16 @@ PROJECT_ENTRIES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds
 REQUIRED_METRICS = {
     "customers", "high_value_customers", "churn_risk_customers", "total_profit", "total_sales",
     "average_order_value", "orders", "profit_share", "average_lrfm_score", "predicted_clv_total",
+    "net_revenue_retention", "gross_revenue_retention", "logo_retention", "expansion_revenue", "churned_revenue",
+}
+RETENTION_METRICS = ["net_revenue_retention", "gross_revenue_retention", "logo_retention",
+                     "expansion_revenue", "churned_revenue"]
+# the group-by of each dimension of the net_revenue_retention mart
+RETENTION_DIMENSIONS = {
+    "value_segment": "revenue_movement__value_segment_year_before",
+    "industry": "customer__industry",
+    "region": "customer__primary_region",
+    "first_order_year": "customer__first_order_year",
 }
 
 
@@ -131,7 +141,9 @@ def test_every_metric_and_semantic_model_is_described(mf):
     assert set(metrics) >= REQUIRED_METRICS
     assert metrics["profit_share"]["type"] == "ratio"
     models = {model["name"]: model for model in manifest["semantic_models"]}
-    assert set(models) == {"customer_segments", "order_facts"}
+    assert set(models) == {"customer_segments", "order_facts", "customer_revenue_movements"}
+    for name in ("net_revenue_retention", "gross_revenue_retention", "logo_retention"):
+        assert metrics[name]["type"] == "ratio"
     dimensions = {d["name"] for d in models["customer_segments"]["dimensions"]}
     assert {"value_segment", "clv_segment", "industry", "primary_region", "primary_sales_segment",
             "first_order_year", "is_churn_risk", "first_order_date"} <= dimensions
@@ -298,3 +310,56 @@ def test_the_explained_sql_run_by_a_bi_tool_gives_mf_query_numbers(mf):
     assert len(sql_rows) >= 3 * 4  # 3 regions x 4 years on the sample
     assert_same_numbers(rows, sql_rows, ["customer__primary_region", "metric_time__year"], metrics.split(","))
 
+
+
+# --- revenue retention: mf equals the net_revenue_retention mart ---------------------
+
+
+def retention_rows(mf, dimension: str, group_by: str) -> list[dict]:
+    """The mart's rows of one dimension, keyed as mf names them."""
+    return mf.sql(f"""
+        select
+            cast(period_end as varchar) as metric_time__day,
+            dimension_value as "{group_by}",
+            net_revenue_retention, gross_revenue_retention, logo_retention, expansion_revenue, churned_revenue
+        from marts.net_revenue_retention
+        where dimension = '{dimension}'
+    """)
+
+
+def test_the_readme_nrr_query_equals_the_mart(mf):
+    command = next(c for c in readme_mf_commands() if "net_revenue_retention" in c)
+    args = shlex.split(command)
+    metrics, group_by = args[args.index("--metrics") + 1], args[args.index("--group-by") + 1]
+    assert group_by.split(",") == ["metric_time__day", RETENTION_DIMENSIONS["value_segment"]], command
+
+    rows = mf.query(metrics, group_by)
+
+    expected = retention_rows(mf, "value_segment", RETENTION_DIMENSIONS["value_segment"])
+    assert len(expected) == 8 * 4  # the sample: 8 period ends x High, Mid, Low, New
+    assert_same_numbers(rows, expected, group_by.split(","), metrics.split(","))
+    # New customers had no revenue a year before: the ratios are null, not NaN
+    assert all(row["net_revenue_retention"] is None for row in expected
+               if row[RETENTION_DIMENSIONS["value_segment"]] == "New")
+
+
+@pytest.mark.parametrize("dimension", ["industry", "region", "first_order_year"])
+def test_retention_metrics_by_customer_dimension_equal_the_mart(mf, dimension):
+    group_by = RETENTION_DIMENSIONS[dimension]
+
+    rows = mf.query(",".join(RETENTION_METRICS), f"metric_time__day,{group_by}")
+
+    expected = retention_rows(mf, dimension, group_by)
+    assert len(expected) >= 8 * 3
+    assert_same_numbers(rows, expected, ["metric_time__day", group_by], RETENTION_METRICS)
+
+
+def test_retention_metrics_without_a_time_group_by_are_the_last_period_ends(mf):
+    rows = mf.query(",".join(RETENTION_METRICS))
+
+    expected = mf.sql("""
+        select net_revenue_retention, gross_revenue_retention, logo_retention, expansion_revenue, churned_revenue
+        from marts.net_revenue_retention
+        where dimension = 'all' and period_end = (select max(period_end) from marts.net_revenue_retention)
+    """)
+    assert_same_numbers(rows, expected, [], RETENTION_METRICS)
