@@ -1,4 +1,4 @@
-"""Compare the exported marts of two runs cell by cell (SPEC §11): text, integers,
+"""Compare the exported marts of two runs cell by cell (docs/engines.md): text, integers,
 dates and booleans exactly, doubles within a relative tolerance.
 
 Rows are matched by sorting on every column that is not a double, then on the

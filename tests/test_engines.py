@@ -1,4 +1,4 @@
-"""The same project on PostgreSQL and on Spark (SPEC §11): the runner loads the raw
+"""The same project on PostgreSQL and on Spark (docs/engines.md): the runner loads the raw
 lines, builds, tests and exports there, and every SQL mart equals DuckDB's cell by
 cell (tests/mart_comparison.py), on the sample, on a file with a bad line of every
 reject class, and with the quantile score method.

@@ -1,4 +1,4 @@
-"""Headers are checked file by file (SPEC §3): for a glob, the bad file is the one
+"""Headers are checked file by file (docs/cleaning.md): for a glob, the bad file is the one
 named; a required column twice, a header that cannot be read, are one line naming
 the file; a damaged data line never makes a present column look missing.
 

@@ -1,7 +1,7 @@
 """Independent check of the LRFM metrics and scores in marts.customer_segments.
 
-A plain pandas implementation written from the SPEC (§3 cleaning, §4 metrics,
-§5 scores and value segments), sharing no code or SQL with the dbt models,
+A plain pandas implementation written from the definitions (docs/cleaning.md and docs/analytics.md: cleaning, metrics,
+scores and value segments), sharing no code or SQL with the dbt models,
 recomputes L, R, F, M and the four scores of every customer of the bundled
 sample and compares them with the mart, customer by customer, for both score
 methods (`ntile` and `quantile`).
@@ -22,12 +22,12 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = PROJECT_DIR / "data" / "sample" / "aws_saas_sales.csv"
 
-# SPEC §5 defaults (dbt_project.yml vars).
+# docs/analytics.md defaults (dbt_project.yml vars).
 HIGH_VALUE_MIN_LRFM_SCORE = 13
 MID_VALUE_MIN_LRFM_SCORE = 9
 
 
-# --- cleaning (SPEC §3, the rules that can apply to a well-formed file) --------
+# --- cleaning (docs/cleaning.md, the rules that can apply to a well-formed file) --------
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -88,7 +88,7 @@ def clean_order_lines(path: Path) -> pd.DataFrame:
     return clean
 
 
-# --- metrics (SPEC §4) ---------------------------------------------------------
+# --- metrics (docs/analytics.md) ---------------------------------------------------------
 
 
 def customer_metrics(lines: pd.DataFrame, monetary_measure: str = "profit") -> pd.DataFrame:
@@ -112,7 +112,7 @@ def customer_metrics(lines: pd.DataFrame, monetary_measure: str = "profit") -> p
     return pd.DataFrame(rows).set_index("customer_id").sort_index()
 
 
-# --- scores (SPEC §5) ----------------------------------------------------------
+# --- scores (docs/analytics.md) ----------------------------------------------------------
 
 
 def ntile(n_rows: int, buckets: int = 4) -> list[int]:

@@ -1,4 +1,4 @@
-"""Lines the CSV reader cannot split are rejected lines (SPEC §3): a line with too
+"""Lines the CSV reader cannot split are rejected lines (docs/cleaning.md): a line with too
 many or too few fields, bytes that are not UTF-8 or a garbage line lands in
 stg_aws_saas__rejected_order_lines as `malformed_line`, with its position, its line
 in the file and its text, and every other line builds as before. A broken quote,

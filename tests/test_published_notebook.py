@@ -9,7 +9,7 @@ the public export (9,994 lines) in cells 34-45:
 
 - Length = last - first order date in days, Recency = (last order date in the data
   + 1 day = 2024-01-01) - last order date, Frequency = distinct Order IDs,
-  Monetary = sum of Profit, per customer (the same definitions as SPEC §4);
+  Monetary = sum of Profit, per customer (the same definitions as docs/analytics.md);
 - scores 1-4 with `pd.qcut(col.rank(method="first"), 4)` (recency reversed),
   LRFM = L + R + F + M, High-Value if LRFM ≥ 14, Mid-Value if ≥ 10 (cell 42);
 - cell 45 prints the top customers by Monetary; its first 10 rows are

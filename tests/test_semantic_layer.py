@@ -1,4 +1,4 @@
-"""The semantic layer (SPEC §14): MetricFlow's `mf` on the DuckDB warehouse.
+"""The semantic layer (docs/semantic_layer.md): MetricFlow's `mf` on the DuckDB warehouse.
 
 The semantic manifest validates (also against the warehouse), the README's `mf`
 commands run and return rows, and the numbers `mf query` gives equal the same

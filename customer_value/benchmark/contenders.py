@@ -14,7 +14,7 @@ from customer_value.benchmark.settings import (
     SEGMENT_COLUMNS,
 )
 
-# The floor: one hand-written DuckDB query, LRFM as in SPEC §4/§5 (profit as M,
+# The floor: one hand-written DuckDB query, LRFM as in docs/analytics.md (profit as M,
 # analysis date = the day after the last order date, NTILE(4) with L, F, M
 # ascending, R by recency_days descending, ties by customer_id ascending). It
 # reads only the four columns it needs and writes the result, so it runs fully.

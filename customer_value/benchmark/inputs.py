@@ -59,7 +59,7 @@ def cached_daily_files(rows: int, fmt: str, share: float, cache_dir: Path, timeo
     of its days is about 0.07% of the lines, not 0.3%; and split in file order, the
     daily files hold exactly the lines of the single file, in its order, so the
     incremental run ends on the same lines as `build` and must export the same
-    customer_segments (SPEC §12). The CSV is split byte for byte (the generator never
+    customer_segments (docs/operations.md). The CSV is split byte for byte (the generator never
     writes a line break inside a field; the line count is checked); Parquet daily files
     are the generator's own conversion of each CSV daily file.
     """

@@ -20,7 +20,7 @@ CONTENDER_LABELS = {
 }
 # The results compared with the project's customer_segments, customer by customer.
 COMPARED = ("floor", "pandas", "notebook", "build_parquet", "incremental")
-# Issue #17 / SPEC §10, §12: median wall time of one contender over another's, at most
+# docs/performance.md: median wall time of one contender over another's, at most
 # `max`. They are stated for 10M lines; at other sizes the verdict is indicative only.
 TARGET_ROWS = 10_000_000
 TARGETS = (
@@ -59,5 +59,5 @@ TARGETS = (
 # (--daily-share changes it, e.g. for a quick test with a few files.)
 DAILY_SHARE = 0.003
 SEGMENT_COLUMNS = ("l_score", "r_score", "f_score", "m_score", "value_segment")
-HIGH_VALUE_MIN_LRFM_SCORE = 13  # dbt_project.yml defaults (SPEC §5)
+HIGH_VALUE_MIN_LRFM_SCORE = 13  # dbt_project.yml defaults (docs/analytics.md)
 MID_VALUE_MIN_LRFM_SCORE = 9

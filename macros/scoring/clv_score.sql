@@ -1,6 +1,6 @@
 {#-
     clv_score(monetary, length, frequency, recency, partition_by): the customer
-    lifetime value score of SPEC §6, one definition for every model that values
+    lifetime value score of docs/analytics.md, one definition for every model that values
     customers; `partition_by` (a column or a list) scores many periods at once.
 
     0..100: the weighted sum of the percent ranks (percent_rank(), 0 = lowest) of

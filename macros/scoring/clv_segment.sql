@@ -1,7 +1,7 @@
 {#-
     clv_segment(clv_score, high_cut, moderate_cut, low_cut): 'High Value' above
     the high cut point, 'Moderate Value' above the moderate one, 'Low Value'
-    above the low one, else 'Churn Risk' (strictly greater, SPEC §6).
+    above the low one, else 'Churn Risk' (strictly greater, docs/analytics.md).
 -#}
 {% macro clv_segment(
     clv_score='clv_score',

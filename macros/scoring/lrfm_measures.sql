@@ -1,6 +1,6 @@
 {#-
     lrfm_measures(first_order_date, last_order_date, as_of_date, frequency,
-    total_profit, total_sales): the L, R, F, M measures of SPEC §4 as of a date,
+    total_profit, total_sales): the L, R, F, M measures of docs/analytics.md as of a date,
     one definition for every model that measures customers (as of the analysis
     date, at every period end, at the backtest cutoff). Four select-list items,
     comma separated,

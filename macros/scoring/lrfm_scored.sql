@@ -1,6 +1,6 @@
 {#-
     lrfm_scored(relation, partition_by, tie_breaker, method, length, recency,
-    frequency, monetary): LRFM scoring (SPEC §5) as one macro, so that every
+    frequency, monetary): LRFM scoring (docs/analytics.md) as one macro, so that every
     model that scores customers (as of the analysis date, at every period end,
     before the backtest cutoff) scores them the same way.
 

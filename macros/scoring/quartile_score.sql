@@ -1,6 +1,6 @@
 {#-
     quartile_score(value, q25, q50, q75, direction): the 'quantile' score method
-    of SPEC §5, 1 + (v > q25) + (v > q50) + (v > q75), or 5 minus that for
+    of docs/analytics.md, 1 + (v > q25) + (v > q50) + (v > q75), or 5 minus that for
     'desc'; equal values get equal scores. q25/q50/q75 are the cut point
     expressions (from quartile_cut_points, joined back per partition).
 -#}

@@ -1,5 +1,5 @@
 {#-
-    One row per customer: the churn flags of SPEC §7. A customer is a churn risk
+    One row per customer: the churn flags of docs/analytics.md. A customer is a churn risk
     with at least 2 orders and a recency above var `churn_recency_multiplier`
     times their mean gap between orders; a High-Value customer at risk is a
     retention priority.

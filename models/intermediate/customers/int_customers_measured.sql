@@ -1,6 +1,6 @@
 {#-
     One row per customer with an order before the analysis date: the customer
-    metrics of SPEC §4 (L, R, F, M and the others) as of the analysis date.
+    metrics of docs/analytics.md (L, R, F, M and the others) as of the analysis date.
 
     monetary (M) is total_profit, or total_sales with var monetary_measure = 'sales'.
 -#}

@@ -1,6 +1,6 @@
 {#-
     One row per customer: the metrics of int_customers_measured with the LRFM
-    scores (1-4), lrfm_score, lrfm_code and value segment of SPEC §5, by var
+    scores (1-4), lrfm_score, lrfm_code and value segment of docs/analytics.md, by var
     `score_method`.
 -#}
 

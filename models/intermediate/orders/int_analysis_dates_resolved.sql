@@ -1,5 +1,5 @@
 {#-
-    One row: the analysis date, the as-of date of every metric (SPEC §4). The
+    One row: the analysis date, the as-of date of every metric (docs/analytics.md). The
     `analysis_date` var when set, else the day after the last clean order date.
     Resolved once, here, so the models that read every line do not each scan
     them again for it.

@@ -1,5 +1,5 @@
 {#-
-    One row per customer: the metrics of SPEC §4 as of the analysis date, the
+    One row per customer: the metrics of docs/analytics.md as of the analysis date, the
     LRFM scores and value segment of §5 (int_customers_scored), customer
     lifetime value of §6 (int_customers_valued) and the churn flags of §7
     (int_customers_flagged).
