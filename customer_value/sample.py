@@ -65,31 +65,12 @@ import duckdb
 import numpy as np
 from numpy.dtypes import StringDType
 
+from customer_value.input_headers import REQUIRED_COLUMNS
 from customer_value.project import SAMPLE_INPUT, project_dir
 
 TEXT = StringDType()
 
-HEADER = (
-    "Row ID",
-    "Order ID",
-    "Order Date",
-    "Date Key",
-    "Contact Name",
-    "Country",
-    "City",
-    "Region",
-    "Subregion",
-    "Customer",
-    "Customer ID",
-    "Industry",
-    "Segment",
-    "Product",
-    "License",
-    "Sales",
-    "Quantity",
-    "Discount",
-    "Profit",
-)
+HEADER = tuple(REQUIRED_COLUMNS)  # the export's header, in its order
 PARQUET_TYPES = {
     "Row ID": "BIGINT",
     "Date Key": "INTEGER",

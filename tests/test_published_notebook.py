@@ -59,30 +59,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from test_staging import HEADER
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "published_notebook_lrfm.csv"
 
-HEADER = [
-    "Row ID",
-    "Order ID",
-    "Order Date",
-    "Date Key",
-    "Contact Name",
-    "Country",
-    "City",
-    "Region",
-    "Subregion",
-    "Customer",
-    "Customer ID",
-    "Industry",
-    "Segment",
-    "Product",
-    "License",
-    "Sales",
-    "Quantity",
-    "Discount",
-    "Profit",
-]
 
 # The notebook's reference date: the last order date of the export + 1 day. The
 # project's default analysis date is the same (the day after the last clean order).

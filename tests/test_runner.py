@@ -18,30 +18,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import RUNNER, SAMPLE_CSV, isolated_env, run_pipeline_in
+from test_staging import HEADER
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MARTS = sorted(p.stem for p in (PROJECT_DIR / "models" / "marts").rglob("*.*") if p.suffix in (".sql", ".py"))
-HEADER = [
-    "Row ID",
-    "Order ID",
-    "Order Date",
-    "Date Key",
-    "Contact Name",
-    "Country",
-    "City",
-    "Region",
-    "Subregion",
-    "Customer",
-    "Customer ID",
-    "Industry",
-    "Segment",
-    "Product",
-    "License",
-    "Sales",
-    "Quantity",
-    "Discount",
-    "Profit",
-]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
