@@ -517,6 +517,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     counts = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in plan.counts.items())
     print(f"{plan.mode} load ({plan.reason}): {len(plan.files)} file(s){', ' + counts if counts else ''}")
-    if plan.mode == "full":
+    if plan.mode == "full" and plan.previous_load_id > 0:
         print("the raw tables were replaced: run `dbt build --full-refresh`")
     return 0

@@ -1,5 +1,6 @@
-"""Plain `dbt build` (no runner) on the bundled sample: every model, data test and
-unit test passes. The runner leaves unit tests out; this is where they run."""
+"""Load, then plain `dbt build` (no runner) on the bundled sample, as any EL + T stack
+runs: every model, data test and unit test passes. The runner leaves unit tests
+out; this is where they run."""
 
 import json
 import os
@@ -12,6 +13,11 @@ from conftest import PROJECT_DIR, isolated_env
 
 def test_dbt_build_runs_every_model_data_test_and_unit_test(tmp_path):
     env = isolated_env(tmp_path)
+    load = subprocess.run(
+        [sys.executable, "-m", "customer_value", "load"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
+    )
+    assert load.returncode == 0, load.stderr
+    assert load.stdout.startswith("full load (nothing is loaded yet): 1 file(s), 10000 order lines, 0 malformed lines\n")
     dbt = [sys.executable, "-c", "from dbt.cli.main import cli; cli()"]
     build = subprocess.run(
         dbt + ["build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],

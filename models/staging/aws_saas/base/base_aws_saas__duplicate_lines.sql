@@ -42,12 +42,18 @@ new_lines as (
 
 ),
 
+new_row_ids as (
+
+    select distinct row_id from new_lines
+
+),
+
 repeated_row_ids as (
 
     select typed_lines.row_id
 
     from typed_lines
-    inner join (select distinct new_lines.row_id from new_lines) as new_row_ids
+    inner join new_row_ids
         on typed_lines.row_id = new_row_ids.row_id
     group by typed_lines.row_id
     having count(*) > 1
