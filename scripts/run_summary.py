@@ -99,7 +99,7 @@ CLV_FITS_MART = "clv_model_fits"
 
 
 def exported_clv_fits(export_dir: Path) -> list[dict]:
-    """Every BG/NBD and Gamma-Gamma fit of the run (clv_model_fits), with its
+    """Every purchase-model and Gamma-Gamma fit of the run (clv_model_fits), with its
     converged flag: a fit that does not converge leaves the build green (its
     predictions are null), so a scheduler reads it here. Empty when the mart was
     not exported (off DuckDB, or not selected)."""
@@ -119,6 +119,54 @@ def exported_clv_fits(export_dir: Path) -> list[dict]:
          "customers": customers}
         for snapshot, fitter, converged, message, customers in rows
     ]
+
+
+BACKTEST_MART = "segment_backtest"
+
+
+def minimum_data_notes(export_dir: Path, variables: dict) -> list[str]:
+    """One line for each forecast or backtest that the data was too small for
+    (docs/forecasting.md and docs/backtest.md, "Minimum data"): the run still
+    succeeds, and its nulls have a stated reason here, in the marts' status
+    columns and in the report. Empty when everything had enough data."""
+    import duckdb
+
+    notes: list[str] = []
+    fits_path = export_dir / f"{CLV_FITS_MART}.parquet"
+    if fits_path.exists():
+        with duckdb.connect() as con:
+            rows = con.execute(
+                "select snapshot_name, fitter, status, message from read_parquet(?) order by snapshot_name, fitter",
+                [str(fits_path)],
+            ).fetchall()
+        for snapshot in sorted({row[0] for row in rows}):
+            below = {fitter: message for name, fitter, status, message in rows
+                     if name == snapshot and status == "below_minimum_data"}
+            if "bg_nbd" in below:
+                notes.append(f"the purchase models of snapshot {snapshot} were not fitted, {below['bg_nbd']}:"
+                             " probability_alive and the forecast values are null")
+            elif "gamma_gamma" in below:
+                notes.append(f"Gamma-Gamma of snapshot {snapshot} was not fitted, {below['gamma_gamma']}:"
+                             " the forecast values are null")
+    backtest_path = export_dir / f"{BACKTEST_MART}.parquet"
+    if backtest_path.exists():
+        with duckdb.connect() as con:
+            statuses = con.execute(
+                "select status, max(evaluated_customers) from read_parquet(?) where status <> 'evaluated'"
+                " group by status",
+                [str(backtest_path)],
+            ).fetchall()
+            judged = con.execute("select count(*) from read_parquet(?)", [str(backtest_path)]).fetchone()[0]
+        for status, customers in statuses:
+            minimum = (
+                f"{customers} customers before the cutoff, minimum {variables.get('backtest_min_customers')}"
+                if status == "too_few_customers"
+                else f"minimum {variables.get('backtest_min_history_days')} days of orders before the cutoff"
+            )
+            notes.append(f"the backtest was not judged ({status}: {minimum}): segment_backtest's values are null")
+        if not judged:
+            notes.append("the backtest was not judged: no customer ordered before the cutoff")
+    return notes
 
 
 def versions() -> dict[str, str]:
@@ -159,6 +207,7 @@ def build_summary(
         "output_dir": str(output_dir),
         "exports": exported_marts(export_dir),
         "clv_fits": exported_clv_fits(export_dir),
+        "minimum_data": minimum_data_notes(export_dir, variables),
         "node_status_counts": dict(sorted(Counter(node["status"] for node in nodes).items())),
         "nodes": nodes,
         "versions": versions(),
