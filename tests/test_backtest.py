@@ -36,7 +36,8 @@ SQL_MODELS = {
     "last_365_day_profit", "historical_monetary", "length_frequency_baseline", "lrfm", "clv_score",
     "formula_clv", "nobody_is_top",
 }
-PYTHON_MODELS = {"kmeans_clusters", "bgnbd_expected_orders", "bgnbd_gamma_gamma_value"}
+PROBABILITY_MODELS = {"bg_nbd_probability_alive", "mbg_nbd_probability_alive", "pareto_nbd_probability_alive"}
+PYTHON_MODELS = {"kmeans_clusters", "bgnbd_expected_orders", "bgnbd_gamma_gamma_value"} | PROBABILITY_MODELS
 
 
 def query(warehouse: Path, sql: str) -> pd.DataFrame:
@@ -172,20 +173,24 @@ def crafted_truth() -> pd.DataFrame:
 
 def test_backtest_on_a_crafted_data_set_gives_the_known_answer(tmp_path, run_pipeline):
     csv_path = write_crafted_orders(tmp_path / "crafted.csv")
-    run = run_pipeline("--vars", json.dumps({"score_method": "ntile", "cluster_count": 2}), input_path=csv_path)
+    # nine customers: the backtest's minimum lowered so that they are judged
+    run = run_pipeline(
+        "--vars", json.dumps({"score_method": "ntile", "cluster_count": 2, "backtest_min_customers": 1}),
+        input_path=csv_path,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
     backtest = query(run.warehouse, "select * from marts.segment_backtest")
-    # nine customers are too few for a converged BG/NBD x Gamma-Gamma fit: a fit
-    # that did not converge leaves its two models out, it does not judge them on
-    # the customers it happened to forecast
-    converged = query(
+    # nine customers are below the forecast's minimum data (var clv_min_customers):
+    # no fit, so the forecast models are left out, not judged on a guess
+    statuses = query(
         run.warehouse,
-        "select bool_and(is_fit_converged) as converged from intermediate.int_customer_snapshots_forecasted "
+        "select distinct forecast_status from intermediate.int_customer_snapshots_forecasted "
         "where snapshot_name = 'backtest_cutoff'",
-    )["converged"].iloc[0]
-    bgnbd = {"bgnbd_expected_orders", "bgnbd_gamma_gamma_value"} if converged else set()
-    assert set(backtest["model"]) == SQL_MODELS | {"kmeans_clusters"} | bgnbd
+    )["forecast_status"]
+    assert list(statuses) == ["purchase_model_below_minimum_data"]
+    assert set(backtest["model"]) == SQL_MODELS | {"kmeans_clusters"}
+    assert (backtest["status"] == "evaluated").all()
     assert (backtest["cutoff_date"].astype(str).str[:10] == "2023-01-01").all()
     assert (backtest["analysis_date"].astype(str).str[:10] == "2024-01-01").all()
     assert (backtest["evaluated_customers"] == 9).all(), "customer 9 (first order after the cutoff) is not evaluated"
@@ -266,6 +271,18 @@ def test_sample_backtest_metrics_equal_an_independent_computation(build_project)
         assert ("mean_absolute_error" in metrics) == (model in MONEY_MODELS), model
         assert ("spearman_correlation" in metrics) == (model != "nobody_is_top"), model
     assert values[("nobody_is_top", "accuracy")] == pytest.approx(1 - k / n, abs=1e-6)
+
+    # each purchase model's probability_alive: the AUC of "orders again in the window"
+    reorders = query(
+        warehouse, "select customer_id, has_future_orders from intermediate.int_customers_measured_at_cutoff"
+    ).set_index("customer_id")["has_future_orders"]
+    for model in PROBABILITY_MODELS:
+        scores = predictions[predictions["scoring_model"] == model].set_index("customer_id")["score"]
+        positive, negative = scores[reorders[scores.index]], scores[~reorders[scores.index]]
+        pairs = [(p > q) + 0.5 * (p == q) for p in positive for q in negative]
+        assert values[(model, "probability_alive_auc")] == pytest.approx(sum(pairs) / len(pairs), abs=2e-6), model
+    assert {metric for model, metric in values.index if model not in PROBABILITY_MODELS} & {
+        "probability_alive_auc"} == set()
 
     # the gains curve: 0 and 100 %, monotone contacted counts, and the same top shares
     gains = query(warehouse, "select * from marts.backtest_gains order by model, contacted_percent")
