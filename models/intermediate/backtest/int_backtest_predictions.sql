@@ -163,9 +163,8 @@ customers as (
 {% endif %}
 
 {% if python_models_enabled() %}
+    -- the forecast models, one row per model x customer of the cutoff snapshot
     forecast_scores as (
-
-        -- the forecast models, one row per model x customer of the cutoff snapshot
         {%- for model, column, is_money in forecast_models %}
             {%- if not loop.first %}
 

@@ -119,7 +119,11 @@ rates as (
 
     select
         *,
-        scoring_model in ('{{ probability_models | join("', '") }}') as is_probability_model,
+        scoring_model in (
+            {%- for model in probability_models %}
+                '{{ model }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as is_probability_model,
         {{ backtest_status('evaluated_customers', 'history_days') }} as status,
         scored_customers > 0 as has_score,
         valued_customers > 0 as has_predicted_value,
