@@ -1,8 +1,8 @@
 {#-
-    One row per customer: the probabilistic lifetime value of SPEC §13 as of the
+    One row per customer: the probabilistic lifetime value (docs/forecasting.md) as of the
     analysis date, the `analysis_date` snapshot of int_customer_snapshots_forecasted
     (lifetimes: the chosen purchase model x Gamma-Gamma), with the history it was forecast from and
-    the formula CLV of §6 beside it for comparison.
+    the formula CLV of customer_segments beside it for comparison.
 
     The horizon columns carry the horizon in their names
     (expected_orders_next_<h>, predicted_value_next_<h>, h = var
