@@ -361,6 +361,213 @@ def section_clusters(marts: Marts) -> str:
     return _figure_html(fig, "customer-clusters")
 
 
+def _money(value) -> str:
+    if value is None or value != value:
+        return "–"
+    return f"${value:,.0f}" if value >= 0 else f"−${-value:,.0f}"
+
+
+def _table(table_id: str, header: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+    """An HTML table of already-formatted cells (escaped here); `numeric` columns align right."""
+    head = "".join(f"<th>{html.escape(column)}</th>" for column in header)
+    body = "".join(
+        "<tr>" + "".join(
+            f'<td class="num">{html.escape(str(cell))}</td>' if index in numeric else f"<td>{html.escape(str(cell))}</td>"
+            for index, cell in enumerate(row)
+        ) + "</tr>"
+        for row in rows
+    )
+    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _horizon_column(marts: Marts, prefix: str) -> str | None:
+    """The horizon-named column of customer_lifetime_value (e.g. predicted_value_next_365)."""
+    return next((column for column in marts.columns("customer_lifetime_value") if column.startswith(prefix)), None)
+
+
+def _last_year_profit(marts: Marts) -> str:
+    """SQL: profit per customer of the 365 days before the analysis date (order_facts)."""
+    return (
+        "select customer_id, sum(profit)::double as last_year_profit from order_facts "
+        "where order_date >= analysis_date - interval 365 day group by customer_id"
+    )
+
+
+def summary_block(marts: Marts, summary: dict | None) -> str:
+    """The figures a reader wants first, then one line per forecast or backtest the
+    data was too small for (run_summary.json's `minimum_data`)."""
+    figures: list[tuple[str, str]] = []
+    if marts.has("customer_segments", "customer_id", "value_segment", "total_profit"):
+        totals = marts.df(
+            "select count(*) as customers, sum(total_profit)::double as profit, "
+            "coalesce(sum(case when value_segment = 'High-Value' then total_profit end), 0)::double as high_value_profit "
+            "from customer_segments"
+        ).iloc[0]
+        share = totals["high_value_profit"] / totals["profit"] if totals["profit"] and totals["profit"] > 0 else None
+        figures.append(("customers", f"{totals['customers']:,.0f}"))
+        figures.append(("High-Value share of profit", f"{share:.0%}" if share is not None and share == share else "–"))
+        if marts.has("mid_value_opportunities", "customer_id"):
+            gems = marts.df(
+                "select count(*) as customers, coalesce(sum(s.total_profit), 0)::double as profit "
+                "from mid_value_opportunities as m "
+                "inner join customer_segments as s on m.customer_id = s.customer_id"
+            ).iloc[0]
+            figures.append(("hidden gems (Mid-Value, top profit quartile)",
+                            f"{gems['customers']:,.0f}, with {_money(gems['profit'])} of profit"))
+        if marts.has("customer_segments", "is_churn_risk"):
+            last_year = "0"
+            join = ""
+            if marts.has("order_facts", "customer_id", "order_date", "profit", "analysis_date"):
+                join = f"left join ({_last_year_profit(marts)}) as y on s.customer_id = y.customer_id"
+                last_year = "coalesce(y.last_year_profit, 0)"
+            churn = marts.df(
+                f"select count(*) as customers, coalesce(sum({last_year}), 0)::double as profit "
+                f"from customer_segments as s {join} "
+                "where s.is_churn_risk"
+            ).iloc[0]
+            figures.append(("churn-risk customers",
+                            f"{churn['customers']:,.0f}, who made {_money(churn['profit'])} of profit last year"))
+    if marts.has("customer_lifetime_value", "customer_id"):
+        value_column = _horizon_column(marts, "predicted_value_next_")
+        if value_column:
+            horizon = value_column.rsplit("_", 1)[1]
+            forecast = marts.df(f'select sum("{value_column}")::double as value, count("{value_column}") as customers '
+                                "from customer_lifetime_value").iloc[0]
+            label = "predicted profit, next year" if horizon == "365" else f"predicted profit, next {horizon} days"
+            figures.append((label, _money(forecast["value"]) if forecast["customers"] else "– (no forecast)"))
+    notes = list((summary or {}).get("minimum_data") or [])
+    if not figures and not notes:
+        return ""
+    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in figures)
+    lines = "".join(f'<p class="minimum-data">Too little data: {html.escape(note)}.</p>' for note in notes)
+    return f'<section id="summary"><h2>Summary</h2><dl class="summary">{items}</dl>{lines}</section>'
+
+
+FITTER_NAMES = {"bg_nbd": "BG/NBD", "mbg_nbd": "MBG/NBD", "pareto_nbd": "Pareto/NBD", "gamma_gamma": "Gamma-Gamma"}
+
+
+def section_lifetime_value(marts: Marts) -> str:
+    """The chosen purchase model and its fit, P(alive) against expected orders,
+    and the distribution of predicted lifetime value."""
+    import plotly.graph_objects as go
+
+    orders_column = _horizon_column(marts, "expected_orders_next_")
+    if orders_column is None or not marts.has("customer_lifetime_value", "probability_alive",
+                                                "predicted_lifetime_value"):
+        raise Missing("customer_lifetime_value (probability_alive, expected orders, predicted_lifetime_value)")
+    parts = []
+    if marts.has("clv_model_fits", "fitter", "snapshot_name", "status"):
+        fit_columns = set(marts.columns("clv_model_fits"))
+        chosen = "coalesce(is_chosen, false)" if "is_chosen" in fit_columns else "false"
+        method = "coalesce(fit_method, '')" if "fit_method" in fit_columns else "''"
+        fits = marts.df(
+            f"select fitter, status, {method} as fit_method, {chosen} as is_chosen, log_likelihood::double as ll, "
+            "customers, message from clv_model_fits where snapshot_name = 'analysis_date' order by fitter"
+        )
+        picked = fits[fits["is_chosen"]]
+        if len(picked):
+            row = picked.iloc[0]
+            others = ", ".join(FITTER_NAMES.get(f, f) for f in fits["fitter"] if f not in (row["fitter"], "gamma_gamma"))
+            parts.append(
+                f"<p>Purchase model: <strong>{html.escape(FITTER_NAMES.get(row['fitter'], row['fitter']))}</strong>, "
+                f"chosen over {html.escape(others)} by the highest log-likelihood "
+                f"({row['ll']:,.1f}), fitted by {html.escape(row['fit_method'].replace('_', ' '))}. "
+                "Spend per order: Gamma-Gamma. See docs/forecasting.md.</p>"
+            )
+        else:
+            parts.append("<p>No purchase model could be fitted on this data; see the fits below.</p>")
+        parts.append(_table(
+            "clv-model-fits",
+            ["model", "status", "fit", "chosen", "log-likelihood", "customers", "message"],
+            [[FITTER_NAMES.get(r.fitter, r.fitter), r.status, r.fit_method.replace("_", " "),
+              "yes" if r.is_chosen else "", f"{r.ll:,.1f}" if r.ll == r.ll else "–", f"{r.customers:,.0f}",
+              r.message if len(r.message or "") <= 160 else r.message[:157] + "..."]
+             for r in fits.itertuples(index=False)],
+            numeric={4, 5},
+        ))
+    data = marts.df(
+        f'select probability_alive::double as alive, "{orders_column}"::double as orders, '
+        "predicted_lifetime_value::double as lifetime_value from customer_lifetime_value "
+        "where probability_alive is not null"
+    )
+    if not len(data):
+        statuses = marts.df("select distinct forecast_status from customer_lifetime_value")["forecast_status"] \
+            if marts.has("customer_lifetime_value", "forecast_status") else []
+        reason = ", ".join(str(status) for status in statuses) or "no forecast"
+        parts.append(f'<p class="note">No customer has a forecast ({html.escape(reason)}): '
+                     "there is nothing to chart.</p>")
+        return "".join(parts)
+    horizon = orders_column.rsplit("_", 1)[1]
+    scatter = go.Figure(go.Scatter(
+        x=data["alive"], y=data["orders"], mode="markers", marker=dict(color="#2166ac", opacity=0.6),
+        hovertemplate="P(alive) %{x:.2f}: %{y:.1f} orders<extra></extra>",
+    ))
+    scatter.update_layout(title=f"Probability alive against expected orders in the next {horizon} days",
+                          xaxis_title="probability_alive", yaxis_title=f"expected orders, next {horizon} days")
+    scatter.update_xaxes(range=[-0.02, 1.02])
+    parts.append(_figure_html(scatter, "clv-alive-orders"))
+    values = data["lifetime_value"].dropna()
+    histogram = go.Figure(go.Histogram(x=values, nbinsx=30, marker_color="#1b7837"))
+    histogram.update_layout(title="Distribution of predicted lifetime value (discounted profit)",
+                            xaxis_title="predicted_lifetime_value", yaxis_title="customers")
+    parts.append(_figure_html(histogram, "clv-value-distribution"))
+    return "".join(parts)
+
+
+def section_churn_risk(marts: Marts) -> str:
+    """The churn-risk customers, the most profitable last year first."""
+    join, last_year = "", "null::double"
+    if marts.has("order_facts", "customer_id", "order_date", "profit", "analysis_date"):
+        join = f"left join ({_last_year_profit(marts)}) as y on s.customer_id = y.customer_id"
+        last_year = "coalesce(y.last_year_profit, 0)"
+    alive_join, alive = "", "null::double"
+    if marts.has("customer_lifetime_value", "customer_id", "probability_alive"):
+        alive_join = "left join customer_lifetime_value as c on s.customer_id = c.customer_id"
+        alive = "c.probability_alive::double"
+    rows = marts.df(
+        f"select s.customer_name, s.value_segment, s.recency_days, {last_year} as last_year_profit, "
+        f"s.total_profit::double as total_profit, {alive} as alive from customer_segments as s {join} {alive_join} "
+        "where s.is_churn_risk order by last_year_profit desc nulls last, s.total_profit desc, s.customer_id limit 25"
+    )
+    count = marts.df("select count(*) as n from customer_segments where is_churn_risk").iloc[0]["n"]
+    if not count:
+        return '<p class="note">No customer is at churn risk in this run.</p>'
+    intro = (f"<p>{count:,.0f} customers have gone quiet for longer than their usual gap between orders allows "
+             "(<code>is_churn_risk</code>); the 25 that made the most profit last year first.</p>")
+    return intro + _table(
+        "churn-risk-customers",
+        ["customer", "value segment", "days since last order", "profit last year", "profit to date", "P(alive)"],
+        [[r.customer_name, r.value_segment, f"{r.recency_days:,.0f}", _money(r.last_year_profit),
+          _money(r.total_profit), f"{r.alive:.2f}" if r.alive == r.alive and r.alive is not None else "–"]
+         for r in rows.itertuples(index=False)],
+        numeric={2, 3, 4, 5},
+    )
+
+
+def section_cross_sell(marts: Marts) -> str:
+    """The up-sell and cross-sell recommendations of the most profitable customers."""
+    rows = marts.df(
+        "select r.customer_name, r.recommendation_rank, r.product, r.recommendation_type, r.reason "
+        "from cross_sell_recommendations as r left join customer_segments as s on r.customer_id = s.customer_id "
+        "order by s.total_profit desc nulls last, r.customer_id, r.recommendation_rank limit 30"
+    ) if marts.has("customer_segments", "total_profit") else marts.df(
+        "select customer_name, recommendation_rank, product, recommendation_type, reason "
+        "from cross_sell_recommendations order by customer_id, recommendation_rank limit 30"
+    )
+    if not len(rows):
+        return '<p class="note">No recommendation in this run.</p>'
+    total = marts.df("select count(*) as n, count(distinct customer_id) as c from cross_sell_recommendations").iloc[0]
+    intro = (f"<p>{total['n']:,.0f} recommendations for {total['c']:,.0f} customers; those of the most "
+             "profitable customers first.</p>")
+    return intro + _table(
+        "cross-sell-recommendations",
+        ["customer", "rank", "product", "type", "why"],
+        [[r.customer_name, f"{r.recommendation_rank:.0f}", r.product, r.recommendation_type, r.reason]
+         for r in rows.itertuples(index=False)],
+        numeric={1},
+    )
+
+
 def _profit_column(marts: Marts) -> str:
     return "total_profit" if marts.has("customer_segments", "total_profit") else "monetary"
 
@@ -373,10 +580,13 @@ SECTIONS: list[tuple[str, str, tuple[str, ...], Callable[[Marts], str]]] = [
     ("Value segment × industry", "", (), section_industry_heatmap),
     ("Mid-value opportunities", "mid_value_opportunities", (), section_mid_value_table),
     ("Segment migrations", "segment_migrations", (), section_migration_matrix),
+    ("Lifetime value", "customer_lifetime_value", (), section_lifetime_value),
+    ("Churn risk", "customer_segments", ("is_churn_risk", "customer_name"), section_churn_risk),
+    ("Cross-sell and up-sell", "cross_sell_recommendations", (), section_cross_sell),
     ("Backtest", "segment_backtest", (), section_backtest),
     ("Clusters", "customer_clusters", (), section_clusters),
 ]
-OPTIONAL_MARTS = {"segment_migrations", "segment_backtest", "customer_clusters"}
+OPTIONAL_MARTS = {"segment_migrations", "segment_backtest", "customer_clusters", "customer_lifetime_value"}
 
 
 def _facts(summary: dict | None) -> str:
@@ -412,7 +622,7 @@ def render(export_dir: Path, summary: dict | None = None) -> str:
     default_template = plotly.io.templates.default
     plotly.io.templates.default = "plotly_white"
     try:
-        parts = _sections(marts)
+        parts = [summary_block(marts, summary), *_sections(marts)]
     finally:
         plotly.io.templates.default = default_template
     exported = sorted(p.stem for p in Path(export_dir).glob("*.parquet"))
@@ -474,6 +684,12 @@ dl.facts dt {{ color: #666; }} dl.facts dd {{ margin: 0; }}
 table {{ border-collapse: collapse; font-size: .85rem; width: 100%; }}
 th, td {{ border-bottom: 1px solid #e5e5e5; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
 th {{ background: #f5f5f5; }} td.num {{ text-align: right; }}
+#segment-backtest-table {{ table-layout: fixed; font-size: .72rem; }}
+#segment-backtest-table th, #segment-backtest-table td {{ padding: .25rem .2rem; overflow-wrap: anywhere; }}
+#segment-backtest-table th:first-child, #segment-backtest-table td:first-child {{ width: 9rem; }}
+dl.summary {{ display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.5rem; font-size: 1.05rem; }}
+dl.summary dt {{ color: #555; }} dl.summary dd {{ margin: 0; font-weight: 600; }}
+.minimum-data {{ color: #8a4b00; margin: .3rem 0; }}
 </style>
 </head>
 <body>

@@ -233,3 +233,76 @@ def test_dbt_docs_page_lists_the_mart_models(sample_run, chromium, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     listed = set(re.findall(r'data-nav-unique-id="model\.customer_value\.([a-z0-9_]+)"', dom.stdout))
     assert set(MARTS) <= listed, f"mart models missing from the docs navigation: {set(MARTS) - listed}"
+
+
+# --- the summary, lifetime-value, churn-risk and cross-sell sections ------------------
+
+WIDTH_PROBE = """<script>
+window.addEventListener("load", function () {
+  var table = document.getElementById("segment-backtest-table");
+  var page = document.body.clientWidth;
+  document.documentElement.setAttribute("data-backtest-fit",
+    table ? String(table.getBoundingClientRect().right <= page + 1 && table.scrollWidth <= table.clientWidth + 1) : "none");
+});
+</script></body>"""
+
+
+def test_summary_block_comes_first_with_the_headline_figures(rendered_report, sample_run):
+    dom = rendered_report["dom"]
+    summary = re.search(r'<section id="summary">(.*?)</section>', dom, re.S)
+    assert summary, "the summary block is missing"
+    assert dom.index('<section id="summary">') < dom.index('<section id="section-1">')
+    labels = re.findall(r"<dt>([^<]+)</dt>", summary.group(1))
+    assert labels == [
+        "customers", "High-Value share of profit", "hidden gems (Mid-Value, top profit quartile)",
+        "churn-risk customers", "predicted profit, next year",
+    ]
+    with duckdb.connect() as con:
+        customers = con.execute("select count(*) from read_parquet(?)",
+                                [str(sample_run.output_dir / "customer_segments.parquet")]).fetchone()[0]
+    assert f"<dd>{customers}</dd>" in summary.group(1)
+    assert "minimum-data" not in summary.group(1)  # the sample has enough data for everything
+
+
+def test_lifetime_value_section_shows_the_chosen_model_and_its_charts(rendered_report, sample_run):
+    dom = rendered_report["dom"]
+    for chart in ("clv-alive-orders", "clv-value-distribution"):
+        assert re.search(rf'<div id="chart-{chart}" class="[^"]*js-plotly-plot', dom), chart
+    with duckdb.connect() as con:
+        chosen = con.execute(
+            "select fitter from read_parquet(?) where snapshot_name = 'analysis_date' and is_chosen",
+            [str(sample_run.output_dir / "clv_model_fits.parquet")],
+        ).fetchone()[0]
+    assert f"<strong>{report.FITTER_NAMES[chosen]}</strong>" in dom
+    fits = re.search(r'<table id="clv-model-fits">(.*?)</table>', dom, re.S)
+    assert fits and fits.group(1).count("<tr>") == 1 + 4  # three purchase models and Gamma-Gamma
+    for table in ("churn-risk-customers", "cross-sell-recommendations"):
+        assert re.search(rf'<table id="{table}">.*?<td>', dom, re.S), table
+
+
+def test_backtest_table_fits_the_page_width(sample_run, chromium, tmp_path):
+    page = tmp_path / "report.html"
+    page.write_text((sample_run.output_dir / "report.html").read_text(encoding="utf-8")
+                    .replace("</body>", WIDTH_PROBE, 1), encoding="utf-8")
+    dom = headless(chromium, page, tmp_path / "profile", "--dump-dom", "--window-size=1280,2000")
+    assert 'data-backtest-fit="true"' in dom.stdout.split(">", 2)[1]
+
+
+def test_a_one_customer_report_renders_its_summary_and_lifetime_value(run_pipeline, chromium, tmp_path):
+    from test_export_shapes import one_customer
+
+    run = run_pipeline(input_path=one_customer(tmp_path / "one_customer.csv"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    dom = headless(chromium, run.output_dir / "report.html", tmp_path / "profile", "--dump-dom")
+
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    summary = re.search(r'<section id="summary">(.*?)</section>', dom.stdout, re.S)
+    assert summary and "<dd>1</dd>" in summary.group(1)
+    notes = re.findall(r'<p class="minimum-data">([^<]+)</p>', summary.group(1))
+    assert any("purchase models of snapshot analysis_date were not fitted" in note for note in notes), notes
+    assert any("backtest was not judged" in note for note in notes), notes
+    lifetime = re.search(r"<h2>Lifetime value</h2>(.*?)</section>", dom.stdout, re.S)
+    assert lifetime and "No customer has a forecast (purchase_model_below_minimum_data)" in lifetime.group(1)
+    assert '<table id="clv-model-fits">' in lifetime.group(1)
+    assert "data-js-errors" not in dom.stdout.split(">", 2)[1]
+    assert console_errors(dom.stderr) == []
