@@ -462,7 +462,8 @@ def section_lifetime_value(marts: Marts) -> str:
         method = "coalesce(fit_method, '')" if "fit_method" in fit_columns else "''"
         fits = marts.df(
             f"select fitter, status, {method} as fit_method, {chosen} as is_chosen, log_likelihood::double as ll, "
-            "customers, message from clv_model_fits where snapshot_name = 'analysis_date' order by fitter"
+            "customers, message from clv_model_fits where snapshot_name = 'analysis_date' "
+            "order by case fitter when 'bg_nbd' then 1 when 'mbg_nbd' then 2 when 'pareto_nbd' then 3 else 4 end, fitter"
         )
         picked = fits[fits["is_chosen"]]
         if len(picked):
@@ -622,13 +623,14 @@ def render(export_dir: Path, summary: dict | None = None) -> str:
     default_template = plotly.io.templates.default
     plotly.io.templates.default = "plotly_white"
     try:
-        parts = [summary_block(marts, summary), *_sections(marts)]
+        headline = summary_block(marts, summary)
+        parts = _sections(marts)
     finally:
         plotly.io.templates.default = default_template
     exported = sorted(p.stem for p in Path(export_dir).glob("*.parquet"))
     return TEMPLATE.format(
         plotlyjs=plotly.offline.get_plotlyjs(),
-        facts=_facts(summary),
+        facts=headline + _facts(summary),
         marts=html.escape(", ".join(exported) or "none"),
         sections="\n".join(parts),
     )
