@@ -5,9 +5,10 @@ written here, run through the runner. Each either exits 0 with sensible marts
 null with a stated status or a documented fallback) or exits 2 with one line.
 
 Shapes that need no export of their own share one (`mixed`): free customers,
-zero and negative margins, a free order that lost money, a renamed account,
-non-Latin and formula-like names, a majority of one-time buyers, the largest
-Sales that fits and one that does not. The others each need their own: a single
+zero and negative margins, a free order that lost money, a 100 % discount, a
+margin above 1, two orders on one day, a renamed account, non-Latin and
+formula-like names, a majority of one-time buyers, the largest Sales that fits
+and one that does not. The others each need their own: a single
 order line, one customer, all-loss data, one year of history, a header with no
 line. On PostgreSQL the SQL marts of `mixed` and `all_loss` must equal DuckDB's.
 """
@@ -46,6 +47,9 @@ BIG_CUSTOMER = 2006  # the largest Sales that fits decimal(18,6)
 LARGEST_SALES = "999999999999.99"
 TOO_LARGE_SALES = "1000000000000"  # 1e12 does not fit: rejected on every engine
 ONE_TIME_LONG_AGO = 3001  # one order in the first month, never again
+SAME_DAY_CUSTOMER = 3002  # two orders, both on one day: one order day, no repeat
+FULL_DISCOUNT_CUSTOMER = 3003  # a 100 % discount: Sales 0, Discount 1
+RICH_MARGIN_CUSTOMER = 3004  # Profit above Sales (a margin above 1)
 
 
 class Export:
@@ -108,6 +112,12 @@ def mixed(path: Path) -> Path:
     export.order(BIG_CUSTOMER, dt.date(2023, 8, 1), LARGEST_SALES, 1)
     export.order(BIG_CUSTOMER, dt.date(2023, 9, 1), TOO_LARGE_SALES, 1)
     export.order(ONE_TIME_LONG_AGO, dt.date(2021, 1, 5), 300, 60)
+    export.order(SAME_DAY_CUSTOMER, dt.date(2022, 2, 2), 100, 10)
+    export.order(SAME_DAY_CUSTOMER, dt.date(2022, 2, 2), 50, 5)
+    export.order(FULL_DISCOUNT_CUSTOMER, dt.date(2022, 9, 9), 0, 0)
+    export.rows[-1]["Discount"] = 1
+    export.order(RICH_MARGIN_CUSTOMER, dt.date(2022, 10, 1), 10, 25)
+    export.order(RICH_MARGIN_CUSTOMER, dt.date(2023, 10, 1), 10, 25)
     return export.write(path)
 
 
@@ -220,6 +230,10 @@ def test_mixed_shapes_get_sensible_values(shape_runs):
 
     # a renamed account is one customer
     assert RENAMED_CUSTOMER in segments.index and segments.index.is_unique
+    # two orders on one day are one order day, no repeat purchase
+    assert clv.loc[SAME_DAY_CUSTOMER, ["order_count", "order_days", "repeat_order_days"]].tolist() == [2, 1, 0]
+    assert FULL_DISCOUNT_CUSTOMER in clv.index
+    assert clv.loc[RICH_MARGIN_CUSTOMER, "profit_margin"] == pytest.approx(2.5)
     # free orders: no margin, and a forecast profit of 0 (its own profit per order day)
     free = clv.loc[FREE_CUSTOMER]
     assert free["total_sales"] == 0 and math.isnan(free["profit_margin"])
