@@ -150,15 +150,27 @@ def _arrays(history: pd.DataFrame):
     return tuple(history[column].to_numpy(dtype=float) for column in ("repeat_order_days", "length_days", "age_days"))
 
 
+def _compressed(history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x, t_x, T, weights): the distinct histories of `history` and how many
+    customers share each, sorted. The weighted likelihood is the same function as
+    the likelihood over every customer (lifetimes' `weights`), and a million
+    customers in days have far fewer distinct histories: the fits are that much
+    cheaper, and do not depend on the customers' order."""
+    frequency, recency, age = _arrays(history)
+    distinct, weights = np.unique(np.column_stack([frequency, recency, age]), axis=0, return_counts=True)
+    return distinct[:, 0], distinct[:, 1], distinct[:, 2], weights.astype(float)
+
+
 def _purchase_attempt(fitter: str, history: pd.DataFrame, penalizer_coef: float) -> tuple[dict, float]:
     """One fit of a purchase model: (parameters in days, log-likelihood in days),
     or _FitFailed. lifetimes fits BG/NBD and MBG/NBD (BFGS from log-parameters
     0.1); its Pareto/NBD fit starts at random points and does not report
     convergence, so Pareto/NBD is minimised here on lifetimes' own likelihood, on
     the same scale (max T = 1, log-parameters, the mean negative log-likelihood
-    plus the penalty), by Nelder-Mead from log-parameters 0."""
+    plus the penalty), by L-BFGS-B from log-parameters 0. All on the distinct
+    histories, weighted by their customers (_compressed)."""
     lifetimes, convergence_error = _lifetimes()
-    frequency, recency, age = _arrays(history)
+    frequency, recency, age, weights = _compressed(history)
     names = PARAMETERS[fitter]
     scale = 1.0 / age.max()
     printed = io.StringIO()
@@ -169,15 +181,15 @@ def _purchase_attempt(fitter: str, history: pd.DataFrame, penalizer_coef: float)
 
                 likelihood = lifetimes.ParetoNBDFitter._conditional_log_likelihood
                 scaled = (frequency, recency * scale, age * scale)
+                total = weights.sum()
 
                 def objective(log_params):
                     params = np.exp(log_params)
                     values = likelihood(params, *scaled)
-                    return -np.mean(values) + penalizer_coef * np.sum(params**2)
+                    return -np.sum(weights * values) / total + penalizer_coef * np.sum(params**2)
 
                 result = minimize(
-                    objective, np.zeros(4), method="Nelder-Mead",
-                    options={"maxiter": 20_000, "maxfev": 40_000, "xatol": 1e-8, "fatol": 1e-12},
+                    objective, np.zeros(4), method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2_000}
                 )
                 if not result.success:
                     raise _FitFailed(f"did not converge: {_one_line(result.message)}")
@@ -185,7 +197,7 @@ def _purchase_attempt(fitter: str, history: pd.DataFrame, penalizer_coef: float)
             else:
                 model_class = lifetimes.BetaGeoFitter if fitter == BGNBD else lifetimes.ModifiedBetaGeoFitter
                 model = model_class(penalizer_coef=penalizer_coef)
-                model.fit(frequency, recency, age)
+                model.fit(frequency, recency, age, weights=weights)
                 scaled_params = {name: float(model.params_[name]) for name in names}
                 scaled_params["alpha"] *= scale
     except convergence_error as error:
@@ -196,7 +208,9 @@ def _purchase_attempt(fitter: str, history: pd.DataFrame, penalizer_coef: float)
     except Exception as error:  # noqa: BLE001 (any numeric failure is a reported non-convergence)
         raise _FitFailed(f"fit failed: {type(error).__name__}: {_one_line(error)}") from None
     _check_run_off(scaled_params)
-    params = {name: value / scale if name in TIME_PARAMETERS else value for name, value in scaled_params.items()}
+    params = {
+        name: float(value / scale if name in TIME_PARAMETERS else value) for name, value in scaled_params.items()
+    }
     log_likelihood = purchase_log_likelihood(fitter, params, history)
     if not _finite([*params.values(), log_likelihood]):
         raise _FitFailed("fit gave non-finite parameters or log-likelihood")
