@@ -167,8 +167,8 @@ def _purchase_attempt(fitter: str, history: pd.DataFrame, penalizer_coef: float)
     0.1); its Pareto/NBD fit starts at random points and does not report
     convergence, so Pareto/NBD is minimised here on lifetimes' own likelihood, on
     the same scale (max T = 1, log-parameters, the mean negative log-likelihood
-    plus the penalty), by L-BFGS-B from log-parameters 0. All on the distinct
-    histories, weighted by their customers (_compressed)."""
+    plus the penalty), by Nelder-Mead from log-parameters 0, within bounds. All
+    on the distinct histories, weighted by their customers (_compressed)."""
     lifetimes, convergence_error = _lifetimes()
     frequency, recency, age, weights = _compressed(history)
     names = PARAMETERS[fitter]
@@ -188,8 +188,13 @@ def _purchase_attempt(fitter: str, history: pd.DataFrame, penalizer_coef: float)
                     values = likelihood(params, *scaled)
                     return -np.sum(weights * values) / total + penalizer_coef * np.sum(params**2)
 
+                # Nelder-Mead within bounds a decade past the run-off limits: a
+                # gradient method's long steps reach parameters where scipy's
+                # hyp2f1 (in lifetimes' likelihood) crashes the process
+                bounds = [(math.log(RUN_OFF_FLOOR / 10), math.log(RUN_OFF_LIMIT * 10))] * 4
                 result = minimize(
-                    objective, np.zeros(4), method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2_000}
+                    objective, np.zeros(4), method="Nelder-Mead", bounds=bounds,
+                    options={"maxiter": 20_000, "maxfev": 40_000, "xatol": 1e-8, "fatol": 1e-12},
                 )
                 if not result.success:
                     raise _FitFailed(f"did not converge: {_one_line(result.message)}")
