@@ -266,8 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         (staging_dir / "run_summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
         for fit in summary["clv_fits"]:
-            if not fit["is_converged"]:
+            if fit["status"] == "not_converged":
                 # not a failure: the build passed and its predictions are null; say so once
+                # (a fit skipped for too little data is in summary["minimum_data"] instead)
                 print(
                     f"warning: the {fit['fitter']} fit of snapshot {fit['snapshot_name']} did not converge"
                     f" ({fit['message']}); see clv_model_fits",

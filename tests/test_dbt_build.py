@@ -17,7 +17,9 @@ def test_dbt_build_runs_every_model_data_test_and_unit_test(tmp_path):
         [sys.executable, "-m", "customer_value", "load"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
     )
     assert load.returncode == 0, load.stderr
-    assert load.stdout.startswith("full load (nothing is loaded yet): 1 file(s), 10000 order lines, 0 malformed lines\n")
+    assert load.stdout.startswith(
+        "full load (nothing is loaded yet): 1 file(s), 10000 order lines, 0 malformed lines\n"
+    )
     dbt = [sys.executable, "-c", "from dbt.cli.main import cli; cli()"]
     build = subprocess.run(
         dbt + ["build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],

@@ -133,7 +133,10 @@ def test_marts_on_the_engine_equal_duckdbs(engine, case, tmp_path, duckdb_runs):
     lines, expected_lines = summary(run)["input"], summary(reference)["input"]
     assert lines["rows"] == lines["clean_rows"] + lines["rejected_rows"]
     assert (lines["rows"], lines["clean_rows"], lines["rejected_rows"]) == (
-        expected_lines["rows"], expected_lines["clean_rows"], expected_lines["rejected_rows"])
+        expected_lines["rows"],
+        expected_lines["clean_rows"],
+        expected_lines["rejected_rows"],
+    )
     assert {path.name for path in run.output_dir.iterdir()} >= {"run_summary.json", "report.html"}
     if engine == "postgres" and case in ("bad_lines", "malformed_lines"):
         assert postgres_rejects() == duckdb_rejects(reference.warehouse)
@@ -161,10 +164,16 @@ def duckdb_rejects(warehouse) -> list[tuple]:
 def test_bad_lines_get_the_same_reasons_on_duckdb(duckdb_runs):
     # The reference itself: every bad line rejected for its own reason.
     rejects = {row[0]: row[1] for row in duckdb_rejects(duckdb_runs("bad_lines").warehouse)}
-    assert sorted(rejects.values()) == sorted([
-        *BAD_LINES, "unparseable_order_date", "non_integer_quantity", "non_numeric_sales",
-        "exact_duplicate_line", "duplicate_row_id",
-    ])
+    assert sorted(rejects.values()) == sorted(
+        [
+            *BAD_LINES,
+            "unparseable_order_date",
+            "non_integer_quantity",
+            "non_numeric_sales",
+            "exact_duplicate_line",
+            "duplicate_row_id",
+        ]
+    )
     assert rejects[10 + len(BAD_LINES) + 2] == "non_integer_quantity"  # 2.0e0 is not an integer
 
 

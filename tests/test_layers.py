@@ -60,3 +60,47 @@ def test_every_mart_has_an_enforced_contract():
     assert overrides == []
     python_marts = [p.name for p in (MODELS / "marts").rglob("*.py")]
     assert python_marts == []  # dbt enforces contracts on SQL models only
+
+
+def domain_of(path) -> str:
+    """`layer/domain` of a model (staging/aws_saas, intermediate/orders, ...)."""
+    parts = path.relative_to(MODELS).parts
+    return "/".join(parts[:2]) if len(parts) > 2 else parts[0]
+
+
+def domain_loops(edges: set[tuple[str, str]]) -> list[list[str]]:
+    """Every cycle of the domain graph (reader -> read), each once, as a path that ends where it starts."""
+    graph: dict[str, set[str]] = {}
+    for reader, read in edges:
+        graph.setdefault(reader, set()).add(read)
+    loops, seen = [], set()
+
+    def walk(node: str, path: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in path:
+                loop = path[path.index(nxt) :] + [nxt]
+                key = frozenset(loop)
+                if key not in seen:
+                    seen.add(key)
+                    loops.append(loop)
+            else:
+                walk(nxt, [*path, nxt])
+
+    for start in sorted(graph):
+        walk(start, [start])
+    return loops
+
+
+def test_domain_loops_are_found():
+    assert domain_loops({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [["a", "b", "c", "a"]]
+    assert domain_loops({("a", "b"), ("b", "c")}) == []
+
+
+def test_no_loop_between_domain_folders():
+    domains = {path.stem: domain_of(path) for path in model_files()}
+    edges = set()
+    for path in model_files():
+        for name in re.findall(r"ref\(\s*['\"]([a-z0-9_]+)['\"]", path.read_text()):
+            if name in domains and domains[name] != domain_of(path):
+                edges.add((domain_of(path), domains[name]))
+    assert domain_loops(edges) == []

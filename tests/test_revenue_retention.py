@@ -34,7 +34,8 @@ def sample_orders() -> pd.DataFrame:
     lines["sales"] = lines["Sales"].map(Decimal)
     lines["customer_id"] = lines["Customer ID"].astype(int)
     return lines.groupby(["Order ID", "customer_id"], as_index=False).agg(
-        order_date=("order_date", "min"), sales=("sales", "sum"))
+        order_date=("order_date", "min"), sales=("sales", "sum")
+    )
 
 
 def quarters_back(day: date, k: int) -> date:
@@ -62,17 +63,32 @@ def expected_movements(orders: pd.DataFrame) -> pd.DataFrame:
                 continue
             own = orders[orders["customer_id"] == customer_id]
             now = sum(own.loc[(own["order_date"] >= end - YEAR) & (own["order_date"] < end), "sales"], Decimal(0))
-            before = sum(own.loc[(own["order_date"] >= end - 2 * YEAR) & (own["order_date"] < end - YEAR), "sales"],
-                         Decimal(0))
+            before = sum(
+                own.loc[(own["order_date"] >= end - 2 * YEAR) & (own["order_date"] < end - YEAR), "sales"], Decimal(0)
+            )
             if now == 0 and before == 0:
                 continue
             if before > 0:
-                movement = ("expansion" if now > before else "flat" if now == before
-                            else "contraction" if now > 0 else "churned")
+                movement = (
+                    "expansion"
+                    if now > before
+                    else "flat"
+                    if now == before
+                    else "contraction"
+                    if now > 0
+                    else "churned"
+                )
             else:
                 movement = "new" if first_order >= end - YEAR else "reactivated"
-            rows.append({"period_end": end, "customer_id": customer_id, "revenue": now,
-                         "revenue_year_before": before, "movement": movement})
+            rows.append(
+                {
+                    "period_end": end,
+                    "customer_id": customer_id,
+                    "revenue": now,
+                    "revenue_year_before": before,
+                    "movement": movement,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -85,8 +101,11 @@ def frame(con, sql: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def marts(build_project):
     with duckdb.connect(str(build_project()), read_only=True) as con:
-        movements = frame(con, "select period_end, customer_id, revenue, revenue_year_before, movement, movement_amount"
-                               " from marts.customer_revenue_movements order by period_end, customer_id")
+        movements = frame(
+            con,
+            "select period_end, customer_id, revenue, revenue_year_before, movement, movement_amount"
+            " from marts.customer_revenue_movements order by period_end, customer_id",
+        )
         retention = frame(con, "select * from marts.net_revenue_retention where dimension = 'all' order by period_end")
     return movements, retention
 
@@ -103,7 +122,10 @@ def test_every_customer_movement_matches_an_independent_count(marts):
     for key, want in expected_rows.items():
         got = actual_rows[key]
         assert (got.revenue, got.revenue_year_before, got.movement) == (
-            want.revenue, want.revenue_year_before, want.movement), key
+            want.revenue,
+            want.revenue_year_before,
+            want.movement,
+        ), key
         assert got.movement_amount == want.revenue - want.revenue_year_before, key
     assert set(expected["movement"]) == {"new", "expansion", "contraction", "churned", "reactivated"}
 
@@ -116,19 +138,35 @@ def test_the_all_rows_match_the_definitions_and_the_bridge_holds(marts):
     for row in retention.itertuples(index=False):
         at = expected[expected["period_end"] == row.period_end]
         had = at[at["revenue_year_before"] > 0]
-        amount = {m: sum(at.loc[at["movement"] == m, "revenue"] - at.loc[at["movement"] == m, "revenue_year_before"],
-                         Decimal(0)) for m in ("new", "expansion", "reactivated", "contraction", "churned")}
+        amount = {
+            m: sum(
+                at.loc[at["movement"] == m, "revenue"] - at.loc[at["movement"] == m, "revenue_year_before"], Decimal(0)
+            )
+            for m in ("new", "expansion", "reactivated", "contraction", "churned")
+        }
         assert row.revenue_year_before == sum(at["revenue_year_before"], Decimal(0))
         assert row.revenue == sum(at["revenue"], Decimal(0))
         assert (row.new_revenue, row.expansion_revenue, row.reactivated_revenue) == (
-            amount["new"], amount["expansion"], amount["reactivated"])
+            amount["new"],
+            amount["expansion"],
+            amount["reactivated"],
+        )
         assert (row.contraction_revenue, row.churned_revenue) == (-amount["contraction"], -amount["churned"])
-        assert row.revenue == (row.revenue_year_before + row.new_revenue + row.expansion_revenue
-                               + row.reactivated_revenue - row.contraction_revenue - row.churned_revenue)
+        assert row.revenue == (
+            row.revenue_year_before
+            + row.new_revenue
+            + row.expansion_revenue
+            + row.reactivated_revenue
+            - row.contraction_revenue
+            - row.churned_revenue
+        )
         before = sum(had["revenue_year_before"], Decimal(0))
         nrr = sum(had["revenue"], Decimal(0)) / before
         grr = sum((min(n, b) for n, b in zip(had["revenue"], had["revenue_year_before"])), Decimal(0)) / before
         logo = Decimal(int((had["revenue"] > 0).sum())) / len(had)
-        for got, want in ((row.net_revenue_retention, nrr), (row.gross_revenue_retention, grr),
-                          (row.logo_retention, logo)):
+        for got, want in (
+            (row.net_revenue_retention, nrr),
+            (row.gross_revenue_retention, grr),
+            (row.logo_retention, logo),
+        ):
             assert math.isclose(got, float(want), rel_tol=1e-12), (row.period_end, got, want)

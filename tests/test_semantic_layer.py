@@ -29,14 +29,42 @@ import pytest
 from conftest import PROJECT_DIR, isolated_env
 
 MF = [sys.executable, "-c", "from dbt_metricflow.cli.main import cli; cli()"]
-PROJECT_ENTRIES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses", "data", "config", "python"]
+PROJECT_ENTRIES = [
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "tests",
+    "analyses",
+    "data",
+    "config",
+    "python",
+]
 REQUIRED_METRICS = {
-    "customers", "high_value_customers", "churn_risk_customers", "total_profit", "total_sales",
-    "average_order_value", "orders", "profit_share", "average_lrfm_score", "predicted_clv_total",
-    "net_revenue_retention", "gross_revenue_retention", "logo_retention", "expansion_revenue", "churned_revenue",
+    "customers",
+    "high_value_customers",
+    "churn_risk_customers",
+    "total_profit",
+    "total_sales",
+    "average_order_value",
+    "orders",
+    "profit_share",
+    "average_lrfm_score",
+    "predicted_clv_total",
+    "net_revenue_retention",
+    "gross_revenue_retention",
+    "logo_retention",
+    "expansion_revenue",
+    "churned_revenue",
 }
-RETENTION_METRICS = ["net_revenue_retention", "gross_revenue_retention", "logo_retention",
-                     "expansion_revenue", "churned_revenue"]
+RETENTION_METRICS = [
+    "net_revenue_retention",
+    "gross_revenue_retention",
+    "logo_retention",
+    "expansion_revenue",
+    "churned_revenue",
+]
 # the group-by of each dimension of the net_revenue_retention mart
 RETENTION_DIMENSIONS = {
     "value_segment": "revenue_movement__value_segment_year_before",
@@ -62,7 +90,12 @@ class MetricFlow:
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            MF + list(args), cwd=self.folder, env=self.env, capture_output=True, text=True, timeout=300,
+            MF + list(args),
+            cwd=self.folder,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
 
     def query(self, metrics: str, group_by: str | None = None) -> list[dict]:
@@ -118,7 +151,8 @@ def assert_same_numbers(metricflow_rows: list[dict], sql_rows: list[dict], keys:
                 assert left is None, f"{metric} {key}: mf {left}, SQL null"
             else:
                 assert left is not None and math.isclose(left, right, rel_tol=1e-12, abs_tol=1e-9), (
-                    f"{metric} {key}: mf {left} != SQL {right}")
+                    f"{metric} {key}: mf {left} != SQL {right}"
+                )
 
 
 # --- the manifest ------------------------------------------------------------------
@@ -145,16 +179,27 @@ def test_every_metric_and_semantic_model_is_described(mf):
     for name in ("net_revenue_retention", "gross_revenue_retention", "logo_retention"):
         assert metrics[name]["type"] == "ratio"
     dimensions = {d["name"] for d in models["customer_segments"]["dimensions"]}
-    assert {"value_segment", "clv_segment", "industry", "primary_region", "primary_sales_segment",
-            "first_order_year", "is_churn_risk", "first_order_date"} <= dimensions
+    assert {
+        "value_segment",
+        "clv_segment",
+        "industry",
+        "primary_region",
+        "primary_sales_segment",
+        "first_order_year",
+        "is_churn_risk",
+        "first_order_date",
+    } <= dimensions
     described = [*metrics.values(), *models.values()] + [
-        element for model in models.values()
-        for kind in ("entities", "dimensions", "measures") for element in model[kind]
+        element
+        for model in models.values()
+        for kind in ("entities", "dimensions", "measures")
+        for element in model[kind]
     ]
     assert [e["name"] for e in described if not (e.get("description") or "").strip()] == []
     spines = manifest["project_configuration"]["time_spines"]
     assert [(s["node_relation"]["alias"], s["primary_column"]["name"]) for s in spines] == [
-        ("metricflow_time_spine", "date_day")]
+        ("metricflow_time_spine", "date_day")
+    ]
 
 
 def readme_mf_commands() -> list[str]:
@@ -187,8 +232,17 @@ def test_the_readme_mf_commands_run_and_return_rows(mf):
 
 
 def test_customers_and_profit_by_value_segment_equal_the_marts(mf):
-    metrics = ["customers", "high_value_customers", "churn_risk_customers", "active_customers",
-               "total_profit", "total_sales", "orders", "average_lrfm_score", "predicted_clv_total"]
+    metrics = [
+        "customers",
+        "high_value_customers",
+        "churn_risk_customers",
+        "active_customers",
+        "total_profit",
+        "total_sales",
+        "orders",
+        "average_lrfm_score",
+        "predicted_clv_total",
+    ]
 
     rows = mf.query(",".join(metrics), "customer__value_segment")
 
@@ -239,8 +293,9 @@ def test_the_readme_example_profit_and_customers_by_segment_and_quarter_equal_th
             on profit.value_segment = customers.value_segment and profit.quarter_start = customers.quarter_start
     """)
     assert len(expected) >= 3 * 16  # the sample: 3 segments x 16 quarters
-    assert_same_numbers(rows, expected, ["customer__value_segment", "metric_time__quarter"],
-                        ["total_profit", "customers"])
+    assert_same_numbers(
+        rows, expected, ["customer__value_segment", "metric_time__quarter"], ["total_profit", "customers"]
+    )
     total = mf.sql("select sum(total_profit) as profit, count(*) as customers from marts.customer_segments")[0]
     assert math.isclose(sum(number(r["total_profit"]) for r in rows), float(total["profit"]), rel_tol=1e-12)
     assert sum(number(r["customers"]) or 0 for r in rows) == total["customers"]
@@ -311,7 +366,6 @@ def test_the_explained_sql_run_by_a_bi_tool_gives_mf_query_numbers(mf):
     assert_same_numbers(rows, sql_rows, ["customer__primary_region", "metric_time__year"], metrics.split(","))
 
 
-
 # --- revenue retention: mf equals the net_revenue_retention mart ---------------------
 
 
@@ -339,8 +393,9 @@ def test_the_readme_nrr_query_equals_the_mart(mf):
     assert len(expected) == 8 * 4  # the sample: 8 period ends x High, Mid, Low, New
     assert_same_numbers(rows, expected, group_by.split(","), metrics.split(","))
     # New customers had no revenue a year before: the ratios are null, not NaN
-    assert all(row["net_revenue_retention"] is None for row in expected
-               if row[RETENTION_DIMENSIONS["value_segment"]] == "New")
+    assert all(
+        row["net_revenue_retention"] is None for row in expected if row[RETENTION_DIMENSIONS["value_segment"]] == "New"
+    )
 
 
 @pytest.mark.parametrize("dimension", ["industry", "region", "first_order_year"])

@@ -5,7 +5,7 @@ by size and format, then every contender runs `--repeats` times, each run in a
 fresh subprocess, in an order that rotates every repeat:
 
     build          the full runner build: every model, every mart, every data
-                   test, the exports (scripts/run_pipeline.py, as a scheduler runs it)
+                   test, the exports (customer-value run, as a scheduler runs it)
     lrfm           the LRFM path alone: the runner with --select +customer_segments
                    (the models customer_segments needs and their tests)
     floor          ONE hand-written DuckDB query computing the same LRFM segments

@@ -1,7 +1,8 @@
 -- Every backtest model is judged on the same population: it has one prediction
 -- for every customer with an order before the cutoff, or no rows at all (a
--- BG/NBD fit that did not converge). A model with fewer rows would have its
--- precision, shares and correlation measured on other customers than the rest.
+-- forecast model whose fit did not converge, or below the minimum data). A
+-- model with fewer rows would have its precision, shares and correlation
+-- measured on other customers than the rest.
 -- Fails with every model whose row count differs.
 
 with

@@ -18,15 +18,20 @@
       formula_clv                its predicted value           -                       avg_order_profit x
                                                                                        orders_per_year x window years
       kmeans_clusters            the cluster's mean monetary   cluster 1               -
-      bgnbd_expected_orders      BG/NBD expected orders in     -                       -
-                                 the window
-      bgnbd_gamma_gamma_value    its predicted value           -                       BG/NBD x Gamma-Gamma
+      bgnbd_expected_orders      the chosen purchase model's   -                       -
+                                 expected orders in the window
+      bgnbd_gamma_gamma_value    its predicted value           -                       purchase model x Gamma-Gamma
                                                                                        predicted_value of the window
       nobody_is_top              -                             nobody                  -
+      <fitter>_probability_alive that purchase model's         -                       -
+                                 P(alive) at the cutoff (bg_nbd, mbg_nbd, pareto_nbd)
 
-    kmeans_clusters and the two BG/NBD models (int_customer_snapshots_forecasted,
+    kmeans_clusters and the forecast models (int_customer_snapshots_forecasted,
     snapshot backtest_cutoff, horizon = the cutoff to the analysis date) only
-    where the Python models run. All scores come from the
+    where the Python models run; the two bgnbd_ models (named before the
+    purchase model was chosen) use the snapshot's chosen purchase model. A
+    forecast model that cannot score every customer (its fit did not converge)
+    has no rows. All scores come from the
     same macros as customer_segments. Float scores are rounded to 6 decimals, so
     that equal scores tie on every engine and rankings agree across engines.
 -#}
@@ -77,14 +82,14 @@
     'bgnbd_expected_orders': {
         'order': 8,
         'positive': none,
-        'ranked_by': 'BG/NBD expected orders in the window',
+        'ranked_by': 'expected orders in the window of the chosen purchase model',
         'predicts': none,
     },
     'bgnbd_gamma_gamma_value': {
         'order': 9,
         'positive': none,
         'ranked_by': 'its predicted value',
-        'predicts': 'BG/NBD expected orders x Gamma-Gamma order value x profit margin',
+        'predicts': 'purchase model expected orders x Gamma-Gamma order value x profit margin',
     },
     'nobody_is_top': {
         'order': 10,
@@ -92,7 +97,32 @@
         'ranked_by': none,
         'predicts': none,
     },
+    'bg_nbd_probability_alive': {
+        'order': 11,
+        'positive': none,
+        'ranked_by': 'BG/NBD probability_alive at the cutoff',
+        'predicts': none,
+    },
+    'mbg_nbd_probability_alive': {
+        'order': 12,
+        'positive': none,
+        'ranked_by': 'MBG/NBD probability_alive at the cutoff',
+        'predicts': none,
+    },
+    'pareto_nbd_probability_alive': {
+        'order': 13,
+        'positive': none,
+        'ranked_by': 'Pareto/NBD probability_alive at the cutoff',
+        'predicts': none,
+    },
 } -%}
+{%- set forecast_models = [
+    ('bgnbd_expected_orders', 'expected_orders', false),
+    ('bgnbd_gamma_gamma_value', 'predicted_value', true),
+    ('bg_nbd_probability_alive', 'bg_nbd_probability_alive', false),
+    ('mbg_nbd_probability_alive', 'mbg_nbd_probability_alive', false),
+    ('pareto_nbd_probability_alive', 'pareto_nbd_probability_alive', false),
+] -%}
 
 {#- the model's descriptive columns, the first five of every branch below -#}
 {%- set model_columns = {} -%}
@@ -128,6 +158,51 @@ customers as (
         -- BG/NBD x Gamma-Gamma, fitted on the orders before the cutoff, forecast
         -- for the cutoff to the analysis date: a Python model
         select * from {{ ref('int_customer_snapshots_forecasted') }}
+
+    ),
+{% endif %}
+
+{% if python_models_enabled() %}
+    -- the forecast models, one row per model x customer of the cutoff snapshot
+    forecast_scores as (
+        {%- for model, column, is_money in forecast_models %}
+            {%- if not loop.first %}
+
+                union all
+            {% endif %}
+
+            select
+                '{{ model }}' as scoring_model,
+                customer_id,
+                {{ round_double(column, 6) }} as score,
+                {{ round_double(column, 6) if is_money else 'cast(null as ' ~ type_double() ~ ')' }}
+                    as predicted_value
+
+            from customer_forecasts
+            where snapshot_name = 'backtest_cutoff'
+        {%- endfor %}
+
+    ),
+
+    forecast_coverage as (
+
+        select
+            *,
+            count(score) over (partition by scoring_model) as scored_customers,
+            count(*) over (partition by scoring_model) as snapshot_customers
+
+        from forecast_scores
+
+    ),
+
+    complete_forecast_scores as (
+
+        -- only a model that scores every customer: one that cannot (its fit did
+        -- not converge) would be judged on another population, so it has no rows
+        select *
+
+        from forecast_coverage
+        where scored_customers = snapshot_customers
 
     ),
 {% endif %}
@@ -279,31 +354,20 @@ final as (
         from customer_clusters
         where snapshot_name = 'backtest_cutoff'
 
-        union all
+        {%- for model, column, is_money in forecast_models %}
 
-        -- only a converged fit's forecasts: a model that cannot score every
-        -- customer would be judged on another population, so it has no rows
-        select
-            {{ model_columns['bgnbd_expected_orders'] }}
-            customer_id,
-            {{ round_double('expected_orders', 6) }} as score,
-            cast(null as {{ dbt.type_boolean() }}) as is_predicted_top,
-            cast(null as {{ type_double() }}) as predicted_value
+            union all
 
-        from customer_forecasts
-        where snapshot_name = 'backtest_cutoff' and is_fit_converged and expected_orders is not null
+            select
+                {{ model_columns[model] }}
+                customer_id,
+                score,
+                cast(null as {{ dbt.type_boolean() }}) as is_predicted_top,
+                predicted_value
 
-        union all
-
-        select
-            {{ model_columns['bgnbd_gamma_gamma_value'] }}
-            customer_id,
-            {{ round_double('predicted_value', 6) }} as score,
-            cast(null as {{ dbt.type_boolean() }}) as is_predicted_top,
-            {{ round_double('predicted_value', 6) }} as predicted_value
-
-        from customer_forecasts
-        where snapshot_name = 'backtest_cutoff' and is_fit_converged and predicted_value is not null
+            from complete_forecast_scores
+            where scoring_model = '{{ model }}'
+        {%- endfor %}
     {%- endif %}
 
 )

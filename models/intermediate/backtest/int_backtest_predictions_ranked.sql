@@ -13,6 +13,9 @@
       perfect_position            the position by the future profit itself
                                   (descending, ties by customer_id): the best
                                   possible ranking, for the gains chart
+      history_days                days from the first order (of any customer)
+                                  to the cutoff: the history the models had,
+                                  for the backtest's minimum data
 -#}
 
 with
@@ -40,6 +43,8 @@ truth as (
     select
         customers.customer_id,
         customers.future_profit,
+        customers.has_future_orders,
+        customers.first_order_date,
         outcomes.is_actual_top,
         customers.cutoff_date,
         customers.analysis_date
@@ -62,7 +67,8 @@ truth_ranked as (
             as future_profit_average_rank,
         row_number() over (order by future_profit desc, customer_id asc) as perfect_position,
         count(*) over () as evaluated_customers,
-        count(case when is_actual_top then 1 end) over () as actual_top_customers
+        count(case when is_actual_top then 1 end) over () as actual_top_customers,
+        min(first_order_date) over () as first_history_date
 
     from truth
 
@@ -94,12 +100,15 @@ judged as (
         predictions.is_predicted_top,
         predictions.predicted_value,
         truth_accumulated.future_profit,
+        truth_accumulated.has_future_orders,
         truth_accumulated.is_actual_top,
         truth_accumulated.future_profit_average_rank,
         truth_accumulated.perfect_position,
         truth_accumulated.perfect_cumulative_future_profit,
         truth_accumulated.evaluated_customers,
         truth_accumulated.actual_top_customers,
+        {{ days_between('truth_accumulated.first_history_date', 'truth_accumulated.cutoff_date') }}
+            as history_days,
         truth_accumulated.cutoff_date,
         truth_accumulated.analysis_date
 
@@ -161,6 +170,7 @@ final as (
         is_predicted_top,
         predicted_value,
         cast(future_profit as {{ type_double() }}) as future_profit,
+        has_future_orders,
         is_actual_top,
         cast(ranking_position as {{ dbt.type_bigint() }}) as ranking_position,
         cast(score_average_rank as {{ type_double() }}) as score_average_rank,
@@ -170,6 +180,7 @@ final as (
         cast(perfect_cumulative_future_profit as {{ type_double() }}) as perfect_cumulative_future_profit,
         cast(evaluated_customers as {{ dbt.type_bigint() }}) as evaluated_customers,
         cast(actual_top_customers as {{ dbt.type_bigint() }}) as actual_top_customers,
+        cast(history_days as {{ dbt.type_bigint() }}) as history_days,
         cutoff_date,
         analysis_date
 

@@ -8,7 +8,10 @@
     order, by the future profit itself, is `perfect_profit_share`.
 
     Rankings are those of int_backtest_predictions_ranked (score descending,
-    ties by customer_id), the ones segment_backtest measures.
+    ties by customer_id), the ones segment_backtest measures. The shares are
+    null when the total future profit is not positive (a share of a loss is
+    undefined) and below the backtest's minimum data (`status`, macro
+    backtest_status).
 -#}
 
 {%- set step = var('backtest_gains_step_percent') | int -%}
@@ -52,6 +55,7 @@ ranking_models as (
         scoring_model,
         max(model_order) as model_order,
         max(evaluated_customers) as evaluated_customers,
+        max(history_days) as history_days,
         sum(future_profit) as total_future_profit,
         max(cutoff_date) as cutoff_date,
         max(analysis_date) as analysis_date
@@ -103,6 +107,17 @@ perfect as (
 
 ),
 
+shares as (
+
+    select
+        *,
+        {{ backtest_status('evaluated_customers', 'history_days') }} as status,
+        case when total_future_profit > 0 then total_future_profit end as share_denominator
+
+    from perfect
+
+),
+
 final as (
 
     select
@@ -114,19 +129,22 @@ final as (
             'cast(contacted_customers as ' ~ type_double() ~ ') / nullif(evaluated_customers, 0)', 6
         ) }} as contacted_share,
         cast(captured_future_profit as {{ type_double() }}) as captured_future_profit,
-        {{ round_double(
-            'cast(captured_future_profit as ' ~ type_double() ~ ') / nullif(total_future_profit, 0)', 6
-        ) }} as captured_profit_share,
-        {{ round_double(
-            'cast(perfect_future_profit as ' ~ type_double() ~ ') / nullif(total_future_profit, 0)', 6
-        ) }} as perfect_profit_share,
+        case
+            when status = 'evaluated'
+                then {{ round_double('cast(captured_future_profit as ' ~ type_double() ~ ') / share_denominator', 6) }}
+        end as captured_profit_share,
+        case
+            when status = 'evaluated'
+                then {{ round_double('cast(perfect_future_profit as ' ~ type_double() ~ ') / share_denominator', 6) }}
+        end as perfect_profit_share,
         cast(model_order as {{ dbt.type_int() }}) as model_order,
         cast(evaluated_customers as {{ dbt.type_bigint() }}) as evaluated_customers,
         cast(total_future_profit as {{ type_double() }}) as total_future_profit,
+        status,
         cutoff_date,
         analysis_date
 
-    from perfect
+    from shares
 
 )
 

@@ -22,6 +22,15 @@
         total_error                  sum of predicted - sum of actual (over = positive)
       yes/no metrics (segment models and nobody_is_top)
         accuracy, precision, recall, f1 and the four confusion counts
+      probability metric (each purchase model's probability_alive)
+        probability_alive_auc        the AUC of "orders again within the window":
+                                     the chance that a customer who did scores
+                                     above one who did not (ties count half)
+
+    A correlation with a constant score (or truth) and a share of a total
+    future profit that is not positive are undefined: null. Below the minimum
+    data (macro backtest_status: customers, days of history before the cutoff)
+    every value is null and `status` says why.
 -#}
 
 {%- set metrics = [
@@ -41,6 +50,10 @@
     ('false_positives', 'false_positives', 'has_top_call'),
     ('false_negatives', 'false_negatives', 'has_top_call'),
     ('true_negatives', 'true_negatives', 'has_top_call'),
+    ('probability_alive_auc', 'probability_alive_auc', 'is_probability_model'),
+] -%}
+{%- set probability_models = [
+    'bg_nbd_probability_alive', 'mbg_nbd_probability_alive', 'pareto_nbd_probability_alive',
 ] -%}
 
 with
@@ -63,11 +76,20 @@ model_totals as (
         max(analysis_date) as analysis_date,
         max(evaluated_customers) as evaluated_customers,
         max(actual_top_customers) as actual_top_customers,
+        max(history_days) as history_days,
         count(score) as scored_customers,
+        count(distinct score) as distinct_scores,
+        count(distinct future_profit) as distinct_future_profits,
+        count(case when score is not null and has_future_orders then 1 end) as reordering_customers,
+        sum(case when has_future_orders then score_average_rank end) as reordering_rank_sum,
         count(predicted_value) as valued_customers,
         count(is_predicted_top) as called_customers,
         count(case when ranking_position <= actual_top_customers and is_actual_top then 1 end) as hits_at_k,
-        corr(score_average_rank, future_profit_average_rank) as spearman_correlation,
+        -- undefined (null, not NaN) when the score or the truth is constant
+        case
+            when count(distinct score) > 1 and count(distinct future_profit) > 1
+                then corr(score_average_rank, future_profit_average_rank)
+        end as spearman_correlation,
         sum(
             case
                 when ranking_position <= {{ backtest_contacted_customers(10, 'evaluated_customers') }}
@@ -97,6 +119,12 @@ rates as (
 
     select
         *,
+        scoring_model in (
+            {%- for model in probability_models %}
+                '{{ model }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as is_probability_model,
+        {{ backtest_status('evaluated_customers', 'history_days') }} as status,
         scored_customers > 0 as has_score,
         valued_customers > 0 as has_predicted_value,
         called_customers > 0 as has_top_call,
@@ -104,8 +132,20 @@ rates as (
         cast(hits_at_k as {{ type_double() }}) / nullif(actual_top_customers, 0) as recall_at_k,
         cast(hits_at_k as {{ type_double() }}) * evaluated_customers
         / nullif(actual_top_customers * actual_top_customers, 0) as lift_at_k,
-        top_10_percent_future_profit / nullif(total_future_profit, 0) as top_10_percent_profit_share,
-        top_25_percent_future_profit / nullif(total_future_profit, 0) as top_25_percent_profit_share,
+        -- a share of a loss (or of nothing) is undefined
+        case
+            when total_future_profit > 0 then top_10_percent_future_profit / total_future_profit
+        end as top_10_percent_profit_share,
+        case
+            when total_future_profit > 0 then top_25_percent_future_profit / total_future_profit
+        end as top_25_percent_profit_share,
+        -- Mann-Whitney: (rank sum of the reordering - P (P + 1) / 2) / (P x N)
+        (
+            reordering_rank_sum
+            - cast(reordering_customers as {{ type_double() }}) * (reordering_customers + 1) / 2
+        )
+        / nullif(cast(reordering_customers as {{ type_double() }}) * (scored_customers - reordering_customers), 0)
+            as probability_alive_auc,
         cast(true_positives + true_negatives as {{ type_double() }})
         / nullif(called_customers, 0) as accuracy,
         cast(true_positives as {{ type_double() }})
@@ -137,9 +177,10 @@ metrics as (
             analysis_date,
             evaluated_customers,
             actual_top_customers,
+            status,
             {{ loop.index }} as metric_order,
             '{{ metric }}' as metric,
-            cast({{ column }} as {{ type_double() }}) as metric_value
+            case when status = 'evaluated' then cast({{ column }} as {{ type_double() }}) end as metric_value
 
         from rates
         where {{ applies }}
@@ -155,6 +196,7 @@ final as (
         -- 6 decimals: what a reader needs, and the same figure on every engine
         {{ round_double('metric_value', 6) }} as value,  -- noqa: RF04
         cast(metric_order as {{ dbt.type_int() }}) as metric_order,
+        status,
         positive_rule,
         '{{ lrfm_score_method() }}' as score_method,
         cutoff_date,

@@ -1,8 +1,8 @@
 {#-
-    One row per customer: the probabilistic lifetime value of SPEC §13 as of the
+    One row per customer: the probabilistic lifetime value (docs/forecasting.md) as of the
     analysis date, the `analysis_date` snapshot of int_customer_snapshots_forecasted
-    (lifetimes BG/NBD x Gamma-Gamma), with the history it was forecast from and
-    the formula CLV of §6 beside it for comparison.
+    (lifetimes: the chosen purchase model x Gamma-Gamma), with the history it was forecast from and
+    the formula CLV of customer_segments beside it for comparison.
 
     The horizon columns carry the horizon in their names
     (expected_orders_next_<h>, predicted_value_next_<h>, h = var
@@ -75,6 +75,8 @@ final as (
         analysis_date_forecasts.predicted_value as predicted_value_next_{{ horizon_days }},
         analysis_date_forecasts.predicted_lifetime_value,
         customers_valued.predicted_clv,
+        analysis_date_forecasts.purchase_model,
+        analysis_date_forecasts.forecast_status,
         analysis_date_forecasts.is_fit_converged
 
     from analysis_date_forecasts
