@@ -237,7 +237,7 @@ clv_segmented as (
 
 formula_inputs as (
 
-    -- SPEC §6 as of the cutoff: tenure from the first order to the cutoff, at least 30 days
+    -- docs/analytics.md as of the cutoff: tenure from the first order to the cutoff, at least 30 days
     select
         customer_id,
         cast(total_profit as {{ type_double() }}) / frequency as avg_order_profit,

@@ -1,5 +1,5 @@
 {#-
-    The BG/NBD and Gamma-Gamma input (SPEC §13): one row per snapshot x
+    The BG/NBD and Gamma-Gamma input (docs/forecasting.md): one row per snapshot x
     customer, the customer's order history as of the snapshot date, in days.
 
     Snapshots: `analysis_date` (every order before the analysis date) and

@@ -1,7 +1,7 @@
 {#-
     One row per customer and calendar year with at least one order before the
     analysis date, and whether the customer orders again the next year (LEAD).
-    The base of the annual retention rate (SPEC §6).
+    The base of the annual retention rate (docs/analytics.md).
 -#}
 
 with

@@ -1,5 +1,5 @@
 {#-
-    One row per customer: customer lifetime value of SPEC §6 as of the analysis
+    One row per customer: customer lifetime value of docs/analytics.md as of the analysis
     date. Historical CLV is monetary; the predicted CLV is average order profit x
     orders per year x r / (1 + d - r), r the annual retention rate (pooled over
     int_retention_years_measured, or var `annual_retention_rate`), d var
