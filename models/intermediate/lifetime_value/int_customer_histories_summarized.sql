@@ -3,9 +3,9 @@
     customer, the customer's order history as of the snapshot date, in days.
 
     Snapshots: `analysis_date` (every order before the analysis date) and
-    `backtest_cutoff` (the orders before the backtest cutoff of
-    int_customers_measured_at_cutoff, so the backtest scores a forecast made
-    without the orders it is judged on).
+    `backtest_cutoff` (the orders before the backtest cutoff; both dates from
+    int_snapshot_dates_resolved), so the backtest scores a forecast made
+    without the orders it is judged on.
 
     The models count order days, not orders: two orders on one day are one
     purchase occasion, as lifetimes' own summary_data_from_transaction_data
@@ -25,24 +25,9 @@ orders as (
 
 ),
 
-analysis_dates as (
+snapshot_dates as (
 
-    select * from {{ ref('int_analysis_dates_resolved') }}
-
-),
-
-customers_at_cutoff as (
-
-    select * from {{ ref('int_customers_measured_at_cutoff') }}
-
-),
-
-cutoffs as (
-
-    -- one cutoff for every customer; read here so both models share one definition
-    select max(cutoff_date) as cutoff_date
-
-    from customers_at_cutoff
+    select * from {{ ref('int_snapshot_dates_resolved') }}
 
 ),
 
@@ -68,7 +53,7 @@ snapshot_order_days as (
 
     select
         'analysis_date' as snapshot_name,
-        analysis_dates.analysis_date as as_of_date,
+        snapshot_dates.analysis_date as as_of_date,
         cast({{ var('clv_forecast_horizon_days') | int }} as {{ dbt.type_bigint() }}) as horizon_days,
         order_days.customer_id,
         order_days.order_date,
@@ -77,14 +62,14 @@ snapshot_order_days as (
         order_days.day_profit
 
     from order_days
-    cross join analysis_dates
+    cross join snapshot_dates
 
     union all
 
     select
         'backtest_cutoff' as snapshot_name,
-        cutoffs.cutoff_date as as_of_date,
-        {{ days_between('cutoffs.cutoff_date', 'analysis_dates.analysis_date') }} as horizon_days,
+        snapshot_dates.cutoff_date as as_of_date,
+        {{ days_between('snapshot_dates.cutoff_date', 'snapshot_dates.analysis_date') }} as horizon_days,
         order_days.customer_id,
         order_days.order_date,
         order_days.order_count,
@@ -92,9 +77,8 @@ snapshot_order_days as (
         order_days.day_profit
 
     from order_days
-    cross join cutoffs
-    cross join analysis_dates
-    where order_days.order_date < cutoffs.cutoff_date
+    cross join snapshot_dates
+    where order_days.order_date < snapshot_dates.cutoff_date
 
 ),
 

@@ -6,13 +6,11 @@
     with the profit of the 365 days before the cutoff (the naive ranker's input)
     and the length of the truth window in days.
 
-    Cutoff: var `backtest_cutoff_date` when set, else the analysis date minus
-    var `backtest_horizon_days` (365) days.
+    The cutoff and the analysis date: int_snapshot_dates_resolved.
 
     A table (one row per customer): segment_backtest, the cluster features and
     the tests read it without re-reading the orders.
 -#}
-
 
 with
 
@@ -24,17 +22,7 @@ orders as (
 
 cutoffs as (
 
-    select
-        max(analysis_date) as analysis_date,
-        {%- if var('backtest_cutoff_date') is none %}
-            cast(
-                {{ dbt.dateadd('day', -1 * (var('backtest_horizon_days') | int), 'max(analysis_date)') }} as date
-            ) as cutoff_date
-        {%- else %}
-            cast('{{ var("backtest_cutoff_date") }}' as date) as cutoff_date
-        {%- endif %}
-
-    from orders
+    select * from {{ ref('int_snapshot_dates_resolved') }}
 
 ),
 
