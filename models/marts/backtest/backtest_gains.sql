@@ -56,7 +56,8 @@ ranking_models as (
         max(model_order) as model_order,
         max(evaluated_customers) as evaluated_customers,
         max(history_days) as history_days,
-        sum(future_profit) as total_future_profit,
+        -- summed exactly, then a double once (the same bytes whatever the row order)
+        sum(cast(future_profit as {{ dbt.type_numeric() }})) as total_future_profit,
         max(cutoff_date) as cutoff_date,
         max(analysis_date) as analysis_date
 

@@ -90,21 +90,27 @@ model_totals as (
             when count(distinct score) > 1 and count(distinct future_profit) > 1
                 then corr(score_average_rank, future_profit_average_rank)
         end as spearman_correlation,
+        -- Money is summed exactly ({{ dbt.type_numeric() }}) and turned into a double once,
+        -- at the end: a sum of doubles depends on the order rows arrive in, and a
+        -- nightly run must export the same bytes as a full build.
         sum(
             case
                 when ranking_position <= {{ backtest_contacted_customers(10, 'evaluated_customers') }}
-                    then future_profit
+                    then cast(future_profit as {{ dbt.type_numeric() }})
             end
         ) as top_10_percent_future_profit,
         sum(
             case
                 when ranking_position <= {{ backtest_contacted_customers(25, 'evaluated_customers') }}
-                    then future_profit
+                    then cast(future_profit as {{ dbt.type_numeric() }})
             end
         ) as top_25_percent_future_profit,
-        sum(future_profit) as total_future_profit,
-        avg(abs(predicted_value - future_profit)) as mean_absolute_error,
-        sum(predicted_value) - sum(case when predicted_value is not null then future_profit end) as total_error,
+        sum(cast(future_profit as {{ dbt.type_numeric() }})) as total_future_profit,
+        sum(cast(abs(predicted_value - future_profit) as {{ dbt.type_numeric() }}))
+        / nullif(count(predicted_value), 0) as mean_absolute_error,
+        sum(cast(predicted_value as {{ dbt.type_numeric() }}))
+        - sum(case when predicted_value is not null then cast(future_profit as {{ dbt.type_numeric() }}) end)
+            as total_error,
         count(case when is_predicted_top and is_actual_top then 1 end) as true_positives,
         count(case when is_predicted_top and not is_actual_top then 1 end) as false_positives,
         count(case when not is_predicted_top and is_actual_top then 1 end) as false_negatives,
@@ -134,10 +140,12 @@ rates as (
         / nullif(actual_top_customers * actual_top_customers, 0) as lift_at_k,
         -- a share of a loss (or of nothing) is undefined
         case
-            when total_future_profit > 0 then top_10_percent_future_profit / total_future_profit
+            when total_future_profit > 0
+                then cast(top_10_percent_future_profit as {{ type_double() }}) / total_future_profit
         end as top_10_percent_profit_share,
         case
-            when total_future_profit > 0 then top_25_percent_future_profit / total_future_profit
+            when total_future_profit > 0
+                then cast(top_25_percent_future_profit as {{ type_double() }}) / total_future_profit
         end as top_25_percent_profit_share,
         -- Mann-Whitney: (rank sum of the reordering - P (P + 1) / 2) / (P x N)
         (
