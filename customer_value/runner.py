@@ -16,8 +16,8 @@ finished node goes to stderr, see customer_value/progress.py; --quiet silences i
 Everything that computes something lives in the dbt project; the summary and the
 report are in customer_value/run_summary.py and customer_value/report.py; the
 warehouse lock and the atomic publish in customer_value/publishing.py. On a target
-other than DuckDB (`--target postgres|spark`), customer_value/engines/ reads the
-marts back for the same exports after the build.
+other than DuckDB (`--target postgres|spark|spark_thrift`), customer_value/engines/
+reads the marts back for the same exports after the build.
 """
 
 from __future__ import annotations
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         publishing.clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
         os.chdir(project)  # the profile's relative warehouse path is the project's
-        if engine == "spark":
+        if engine == "spark" and engines.target_method(args.target) == "session":
             export.quiet_spark()
         load = loader.load(input_path, engine, full_refresh=args.full_refresh)
         if engine == "spark":
@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {line}", file=sys.stderr)
             return 1
         if engine != "duckdb":
-            export.export_marts(engine, built_marts(result.result.results), staging_dir)
+            export.export_marts(engine, built_marts(result.result.results), staging_dir, args.target)
         if args.docs:
             # Without CUSTOMER_VALUE_EXPORT_DIR: docs generate runs the on-run-end hook, which would export again.
             docs, _ = run_dbt(dbt_command(["docs", "generate", "--static"], args, variables))
