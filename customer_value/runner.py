@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 from customer_value import engines, input_headers, loader, progress, publishing, report, run_summary, serving
-from customer_value.engines import InputError, export
+from customer_value.engines import InputError, export, spark_thrift
 from customer_value.project import SAMPLE_INPUT, ProjectNotFound, project_dir, resolved, warehouse_path
 
 
@@ -224,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
         os.chdir(project)  # the profile's relative warehouse path is the project's
         if engine == "spark" and engines.target_method(args.target) == "session":
             export.quiet_spark()
+        elif engine == "spark":
+            # a server that cannot be reached: one line naming it, before anything runs
+            spark_thrift.connection(args.target).close()
         load = loader.load(input_path, engine, full_refresh=args.full_refresh)
         if engine == "spark":
             # Spark reads the files where they lie: a table over them, registered as an operation

@@ -10,6 +10,7 @@ Python list (customer_value.engines.export).
 from __future__ import annotations
 
 import argparse
+import decimal
 import os
 from collections.abc import Iterator
 
@@ -87,12 +88,24 @@ def batches(cursor, sql: str) -> Iterator[tuple[list[tuple[str, str]], list[tupl
     """The rows of `sql` in batches of BATCH_ROWS, each with the columns as (name, DuckDB type)."""
     cursor.arraysize = BATCH_ROWS
     cursor.execute(sql)
-    columns = [(name.rsplit(".", 1)[-1], DUCKDB_TYPES.get(type_code, "varchar")) for name, type_code, *_ in cursor.description]
+    columns = [
+        (name.rsplit(".", 1)[-1], DUCKDB_TYPES.get(type_code, "varchar")) for name, type_code, *_ in cursor.description
+    ]
     while True:
         rows = cursor.fetchmany(BATCH_ROWS)
         yield columns, rows
         if len(rows) < BATCH_ROWS:
             return
+
+
+def _as_text(value) -> str | None:
+    """A text column's value as text: PyHive gives decimals as Decimal, dates and
+    timestamps as Python objects; the export casts the text to the contract's type."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    return str(value)
 
 
 def fetch_into(hive_connection, con, sql: str, into: str) -> None:
@@ -110,7 +123,15 @@ def fetch_into(hive_connection, con, sql: str, into: str) -> None:
                 created = True
             schema = pa.schema([(name, arrow_types[data_type]) for name, data_type in columns])
             batch = pa.Table.from_arrays(  # noqa: F841 (read by DuckDB below)
-                [pa.array([row[index] for row in rows], type=field.type) for index, field in enumerate(schema)],
+                [
+                    pa.array(
+                        [_as_text(row[index]) for row in rows]
+                        if data_type == "varchar"
+                        else [row[index] for row in rows],
+                        type=field.type,
+                    )
+                    for index, (field, (_, data_type)) in enumerate(zip(schema, columns))
+                ],
                 schema=schema,
             )
             con.execute(f"insert into {into} select * from batch")
