@@ -222,11 +222,17 @@ def main(argv: list[str] | None = None) -> int:
         publishing.clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
         os.chdir(project)  # the profile's relative warehouse path is the project's
-        if engine == "spark" and engines.target_method(args.target) == "session":
+        method = engines.target_method(args.target)
+        if engine == "spark" and method == "session":
             export.quiet_spark()
-        elif engine == "spark":
+        elif engine == "spark" and method == "thrift":
             # a server that cannot be reached: one line naming it, before anything runs
             spark_thrift.connection(args.target).close()
+        elif engine == "spark":
+            raise UsageError(
+                f"the runner exports from a Spark target with `method: session` or `thrift`, not `{method}`;"
+                " run `dbt build` there and read the marts where they are (docs/engines.md)"
+            )
         load = loader.load(input_path, engine, full_refresh=args.full_refresh)
         if engine == "spark":
             # Spark reads the files where they lie: a table over them, registered as an operation

@@ -20,10 +20,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 
 import duckdb
 import pytest
-from conftest import run_pipeline_in
+from conftest import RUNNER, isolated_env, run_pipeline_in
 from mart_comparison import mart_differences
 from test_staging import BAD_LINES, line, write_csv
 
@@ -223,6 +224,25 @@ def test_spark_thrift_unreachable_exits_2_with_one_line(tmp_path, monkeypatch):
     assert run.returncode == 2
     assert len(run.stderr.strip().splitlines()) == 1, run.stderr
     assert "Spark Thrift server at 127.0.0.1:1" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_spark_target_the_runner_cannot_export_from_exits_2_before_the_build(tmp_path):
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "profiles.yml").write_text(
+        "customer_value:\n  target: databricks\n  outputs:\n    databricks:\n      type: spark\n"
+        "      method: http\n      host: example.invalid\n      schema: default\n"
+    )
+    env = {**isolated_env(tmp_path / "run"), "DBT_PROFILES_DIR": str(profiles)}
+    run = subprocess.run(
+        [*RUNNER, "--output-dir", str(tmp_path / "exports")], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "error: the runner exports from a Spark target with `method: session` or `thrift`, not `http`;"
+        " run `dbt build` there and read the marts where they are (docs/engines.md)"
+    ]
 
 
 def test_a_nul_byte_postgres_cannot_store_exits_2_naming_the_line(tmp_path):

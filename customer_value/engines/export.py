@@ -31,7 +31,7 @@ def export_marts(engine: str, marts: list, export_dir: Path, target: str | None 
             fetch = _fetch_postgres
         elif target_method(target) == "session":
             fetch = _fetch_spark
-        else:
+        else:  # `method: thrift` (the runner refuses the others before the build)
             hive_connection = spark_thrift.connection(target)
 
             def fetch(con, relation: str, columns: list, into: str, select: str = "*") -> None:
