@@ -247,39 +247,70 @@
                 source_file,
                 from_csv(value, '{{ fields_schema | join(", ") }}',
                     map('quote', '"', 'escape', '"', 'mode', 'PERMISSIVE')) as fields,
-                row_number() over (order by source_file, source_file_line) as read_number
+                row_number() over (partition by source_file order by source_file_line) as rank_in_file
             from raw.aws_saas_input_lines
             where not is_malformed
         ),
-        -- a malformed line at position p after k order lines moves every later order line one on
+        -- per file, the order lines and the malformed lines of the files before it
+        files as (
+            select
+                source_file,
+                coalesce(sum(sum(case when is_malformed then 0 else 1 end)) over (
+                    order by source_file rows between unbounded preceding and 1 preceding
+                ), 0) as order_lines_before,
+                coalesce(sum(sum(case when is_malformed then 1 else 0 end)) over (
+                    order by source_file rows between unbounded preceding and 1 preceding
+                ), 0) as malformed_before
+            from raw.aws_saas_input_lines
+            group by source_file
+        ),
+        numbered as (
+            select
+                order_lines.*,
+                files.order_lines_before + order_lines.rank_in_file as read_number,
+                files.malformed_before
+            from order_lines
+            inner join files
+                on order_lines.source_file = files.source_file
+        ),
+        -- a malformed line at position p after k order lines moves every later order
+        -- line one on; one of an earlier file moves every line of this one
         steps as (
-            select source_line_number - row_number() over (order by source_line_number) as order_lines_before
+            select
+                source_file,
+                source_line_number - row_number() over (order by source_line_number) as order_lines_before
             from raw.aws_saas_malformed_lines
         ),
         numbers as (
-            select read_number, 1 as is_order_line from order_lines
+            select source_file, read_number, 1 as is_order_line from numbered
             union all
-            select order_lines_before + 1, 0 from steps
+            select source_file, order_lines_before + 1, 0 from steps
         ),
         shifted as (
             select
+                source_file,
                 read_number,
                 is_order_line,
                 sum(1 - is_order_line) over (
+                    partition by source_file
                     order by read_number, is_order_line rows between unbounded preceding and current row
-                ) as malformed_before
+                ) as malformed_in_file_before
             from numbers
         )
         select
             {%- for column in aws_saas_raw_columns() %}
-            order_lines.fields.f{{ found.index(by_name[column | replace('_', '')]) }} as {{ column }},
+            numbered.fields.f{{ found.index(by_name[column | replace('_', '')]) }} as {{ column }},
             {%- endfor %}
-            order_lines.source_file,
-            cast(order_lines.read_number + shifted.malformed_before as bigint) as source_line_number,
+            numbered.source_file,
+            cast(numbered.read_number + numbered.malformed_before + shifted.malformed_in_file_before as bigint)
+                as source_line_number,
             cast(1 as bigint) as load_id
-        from order_lines
+        from numbered
         inner join shifted
-            on order_lines.read_number = shifted.read_number and shifted.is_order_line = 1
+            on
+                numbered.source_file = shifted.source_file
+                and numbered.read_number = shifted.read_number
+                and shifted.is_order_line = 1
     {%- endset -%}
     {%- do run_query(order_lines_sql) -%}
 {% endmacro %}
