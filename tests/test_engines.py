@@ -21,12 +21,13 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import duckdb
 import pytest
-from conftest import RUNNER, isolated_env, run_pipeline_in
+from conftest import PROJECT_DIR, RUNNER, isolated_env, run_pipeline_in
 from mart_comparison import mart_differences
-from test_staging import BAD_LINES, line, write_csv
+from test_staging import BAD_LINES, HEADER, line, write_csv
 
 from customer_value.engines import InputError, spark_thrift
 from customer_value.engines import postgres as runner_engines
@@ -215,6 +216,78 @@ def test_postgres_unreachable_exits_2_with_one_line(tmp_path, monkeypatch):
     assert run.returncode == 2
     assert len(run.stderr.strip().splitlines()) == 1, run.stderr
     assert "PostgreSQL at 127.0.0.1:1" in run.stderr and "Traceback" not in run.stderr
+
+
+def damaged_glob(folder):
+    """Three files of a landing folder with lines the reader cannot split: the first data
+    line, a line after a blank one, a byte that is not UTF-8, CRLF line ends, a last
+    line with extra fields and a garbage line after two blank ones."""
+    folder.mkdir()
+
+    def lines(ids):
+        return [",".join(HEADER)] + [",".join(line(i)[name] for name in HEADER) for i in ids]
+
+    day1 = lines(range(1, 11))
+    day1[1] += ",x"
+    (folder / "day1.csv").write_bytes(("\n".join([*day1, "", "", "garbage"]) + "\n").encode())
+    day2 = [text.encode() for text in lines(range(11, 21))]
+    day2[3] += b",extra"
+    day2.insert(6, b"")
+    day2[7] = day2[7][:30]
+    day2[9] = day2[9].replace(b"Nathan", b"Nath\xe1n")
+    (folder / "day2.csv").write_bytes(b"\r\n".join(day2) + b"\r\n")
+    day3 = lines(range(21, 26))
+    day3.insert(1, "")
+    day3[-1] += ",a,b"
+    (folder / "day3.csv").write_bytes(("\n".join(day3) + "\n").encode())
+    return folder / "day*.csv"
+
+
+RAW_SQL = {
+    "malformed": "select source_file, source_file_line, source_line_number, raw_line"
+    " from raw.aws_saas_malformed_lines order by source_line_number",
+    "order_lines": "select source_file, row_id, customer, profit, source_line_number"
+    " from raw.aws_saas_order_lines order by source_line_number",
+    "files": "select source_file, first_line_number, order_lines, malformed_lines"
+    " from raw.aws_saas_loaded_files order by source_file",
+}
+
+
+def test_spark_registers_the_lines_of_a_glob_as_the_loader_numbers_them(tmp_path):
+    # The registration alone (no build): the raw views on Spark hold the same lines,
+    # positions and manifest as the loader's raw tables on DuckDB.
+    require("spark_thrift")
+    pattern = str(damaged_glob(tmp_path / "landing"))
+    env = isolated_env(tmp_path)
+    register = ["run-operation", "register_aws_saas_order_lines", "--target", "spark_thrift"]
+    for command in (
+        [sys.executable, "-m", "customer_value", "load", "--input", pattern],
+        [
+            sys.executable,
+            "-m",
+            "dbt.cli.main",
+            *register,
+            "--vars",
+            json.dumps({"input_path": pattern}),
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+        ],
+    ):
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    connection = spark_thrift.connection("spark_thrift")
+    with duckdb.connect(env["CUSTOMER_VALUE_DUCKDB_PATH"], read_only=True) as con:
+        try:
+            cursor = connection.cursor()
+            for name, sql in RAW_SQL.items():
+                cursor.execute(sql)
+                assert [tuple(row) for row in cursor.fetchall()] == con.execute(sql).fetchall(), name
+            assert len(con.execute(RAW_SQL["malformed"]).fetchall()) == 6
+        finally:
+            connection.close()
 
 
 def test_spark_thrift_unreachable_exits_2_with_one_line(tmp_path, monkeypatch):
