@@ -16,8 +16,8 @@ finished node goes to stderr, see customer_value/progress.py; --quiet silences i
 Everything that computes something lives in the dbt project; the summary and the
 report are in customer_value/run_summary.py and customer_value/report.py; the
 warehouse lock and the atomic publish in customer_value/publishing.py. On a target
-other than DuckDB (`--target postgres|spark`), customer_value/engines/ reads the
-marts back for the same exports after the build.
+other than DuckDB (`--target postgres|spark|spark_thrift`), customer_value/engines/
+reads the marts back for the same exports after the build.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 from customer_value import engines, input_headers, loader, progress, publishing, report, run_summary, serving
-from customer_value.engines import InputError, export
+from customer_value.engines import InputError, export, spark_thrift
 from customer_value.project import SAMPLE_INPUT, ProjectNotFound, project_dir, resolved, warehouse_path
 
 
@@ -222,8 +222,17 @@ def main(argv: list[str] | None = None) -> int:
         publishing.clean_stale_staging(output_dir)
         staging_dir.mkdir(parents=True)
         os.chdir(project)  # the profile's relative warehouse path is the project's
-        if engine == "spark":
+        method = engines.target_method(args.target)
+        if engine == "spark" and method == "session":
             export.quiet_spark()
+        elif engine == "spark" and method == "thrift":
+            # a server that cannot be reached: one line naming it, before anything runs
+            spark_thrift.connection(args.target).close()
+        elif engine == "spark":
+            raise UsageError(
+                f"the runner exports from a Spark target with `method: session` or `thrift`, not `{method}`;"
+                " run `dbt build` there and read the marts where they are (docs/engines.md)"
+            )
         load = loader.load(input_path, engine, full_refresh=args.full_refresh)
         if engine == "spark":
             # Spark reads the files where they lie: a table over them, registered as an operation
@@ -245,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {line}", file=sys.stderr)
             return 1
         if engine != "duckdb":
-            export.export_marts(engine, built_marts(result.result.results), staging_dir)
+            export.export_marts(engine, built_marts(result.result.results), staging_dir, args.target)
         if args.docs:
             # Without CUSTOMER_VALUE_EXPORT_DIR: docs generate runs the on-run-end hook, which would export again.
             docs, _ = run_dbt(dbt_command(["docs", "generate", "--static"], args, variables))

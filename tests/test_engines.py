@@ -1,11 +1,18 @@
-"""The same project on PostgreSQL and on Spark (docs/engines.md): the runner loads the raw
-lines, builds, tests and exports there, and every SQL mart equals DuckDB's cell by
-cell (tests/mart_comparison.py), on the sample, on a file with a bad line of every
-reject class, and with the quantile score method.
+"""The same project on PostgreSQL and on Spark (docs/engines.md): the runner loads
+the raw lines, builds, tests and exports there, and every SQL mart equals DuckDB's
+cell by cell (tests/mart_comparison.py), on the sample, on a file with a bad line of
+every reject class (and one with lines the reader cannot split), and with the
+quantile score method.
+
+Spark runs as teams run it, a cluster behind a Thrift server (`spark_thrift`, the
+local cluster of .ci/spark-cluster), for every case; the in-process session
+(`spark`) only for what differs there: its registration and its export of the
+malformed-lines case. Same answers, less CI time.
 
 A test skips when its engine is missing here (no PostgreSQL server at the profile's
-address, no pyspark or Java), unless REQUIRE_ENGINES is set: CI sets it and starts
-the server (.ci/run), so there a missing engine fails.
+address, no pyspark or Java, no Thrift server at CUSTOMER_VALUE_SPARK_HOST/_PORT),
+unless REQUIRE_ENGINES is set: CI sets it and starts the servers (.ci/run), so there
+a missing engine fails.
 """
 
 from __future__ import annotations
@@ -13,16 +20,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 
 import duckdb
 import pytest
-from conftest import run_pipeline_in
+from conftest import PROJECT_DIR, RUNNER, isolated_env, run_pipeline_in
 from mart_comparison import mart_differences
-from test_staging import BAD_LINES, line, write_csv
+from test_staging import BAD_LINES, HEADER, line, write_csv
 
+from customer_value.engines import InputError, spark_thrift
 from customer_value.engines import postgres as runner_engines
-
-ENGINES = ["postgres", "spark"]
 
 
 def engine_missing(engine: str) -> str | None:
@@ -35,6 +43,16 @@ def engine_missing(engine: str) -> str | None:
         try:
             runner_engines.postgres_connection().close()
         except runner_engines.InputError as error:
+            return str(error)
+        return None
+    if engine == "spark_thrift":
+        try:
+            import pyhive  # noqa: F401
+        except ImportError:
+            return "PyHive is not installed"
+        try:
+            spark_thrift.connection(engine).close()
+        except InputError as error:
             return str(error)
         return None
     try:
@@ -85,9 +103,14 @@ CASES = {
     "malformed_lines": lambda tmp: (malformed_lines_file(tmp / "malformed.csv"), ["--vars", "{max_reject_rate: 1}"]),
     "quantile": lambda tmp: (None, ["--vars", "{score_method: quantile}"]),
 }
-# Spark's CSV reader pads a short line with nulls and drops a line's extra fields
-# instead of reporting them (docs/engines.md): it has no malformed lines to compare.
-NOT_ON = {("spark", "malformed_lines"): "Spark's CSV reader does not report lines it cannot split"}
+# The cases per engine: the Thrift cluster runs every case but bad_lines, whose
+# lines the malformed-lines file holds too; the session only the malformed-lines
+# case (its registration and export differ, the SQL does not).
+ENGINE_CASES = {
+    "postgres": list(CASES),
+    "spark_thrift": ["sample", "malformed_lines", "quantile"],
+    "spark": ["malformed_lines"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -110,11 +133,10 @@ def summary(run) -> dict:
     return json.loads((run.output_dir / "run_summary.json").read_text())
 
 
-@pytest.mark.parametrize("case", list(CASES))
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("engine", "case"), [(engine, case) for engine, cases in ENGINE_CASES.items() for case in cases]
+)
 def test_marts_on_the_engine_equal_duckdbs(engine, case, tmp_path, duckdb_runs):
-    if (engine, case) in NOT_ON:
-        pytest.skip(NOT_ON[engine, case])
     require(engine)
     reference = duckdb_runs(case)
     input_path, args = CASES[case](tmp_path)
@@ -140,6 +162,9 @@ def test_marts_on_the_engine_equal_duckdbs(engine, case, tmp_path, duckdb_runs):
     assert {path.name for path in run.output_dir.iterdir()} >= {"run_summary.json", "report.html"}
     if engine == "postgres" and case in ("bad_lines", "malformed_lines"):
         assert postgres_rejects() == duckdb_rejects(reference.warehouse)
+    if engine == "spark_thrift" and case == "malformed_lines":
+        # every reject with the same position, file line and text (the session's SQL is the same)
+        assert spark_thrift_rejects() == duckdb_rejects(reference.warehouse)
     if case == "malformed_lines":
         assert [row[1] for row in duckdb_rejects(reference.warehouse)].count("malformed_line") == 4
 
@@ -154,6 +179,16 @@ def postgres_rejects() -> list[tuple]:
     with runner_engines.postgres_connection() as pg, pg.cursor() as cursor:
         cursor.execute(REJECTS_SQL)
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def spark_thrift_rejects() -> list[tuple]:
+    connection = spark_thrift.connection("spark_thrift")
+    try:
+        cursor = connection.cursor()
+        cursor.execute(REJECTS_SQL)
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        connection.close()
 
 
 def duckdb_rejects(warehouse) -> list[tuple]:
@@ -184,6 +219,106 @@ def test_postgres_unreachable_exits_2_with_one_line(tmp_path, monkeypatch):
     assert run.returncode == 2
     assert len(run.stderr.strip().splitlines()) == 1, run.stderr
     assert "PostgreSQL at 127.0.0.1:1" in run.stderr and "Traceback" not in run.stderr
+
+
+def damaged_glob(folder):
+    """Three files of a landing folder with lines the reader cannot split: the first data
+    line, a line after a blank one, a byte that is not UTF-8, CRLF line ends, a last
+    line with extra fields and a garbage line after two blank ones."""
+    folder.mkdir()
+
+    def lines(ids):
+        return [",".join(HEADER)] + [",".join(line(i)[name] for name in HEADER) for i in ids]
+
+    day1 = lines(range(1, 11))
+    day1[1] += ",x"
+    (folder / "day1.csv").write_bytes(("\n".join([*day1, "", "", "garbage"]) + "\n").encode())
+    day2 = [text.encode() for text in lines(range(11, 21))]
+    day2[3] += b",extra"
+    day2.insert(6, b"")
+    day2[7] = day2[7][:30]
+    day2[9] = day2[9].replace(b"Nathan", b"Nath\xe1n")
+    (folder / "day2.csv").write_bytes(b"\r\n".join(day2) + b"\r\n")
+    day3 = lines(range(21, 26))
+    day3.insert(1, "")
+    day3[-1] += ",a,b"
+    (folder / "day3.csv").write_bytes(("\n".join(day3) + "\n").encode())
+    return folder / "day*.csv"
+
+
+RAW_SQL = {
+    "malformed": "select source_file, source_file_line, source_line_number, raw_line"
+    " from raw.aws_saas_malformed_lines order by source_line_number",
+    "order_lines": "select source_file, row_id, customer, profit, source_line_number"
+    " from raw.aws_saas_order_lines order by source_line_number",
+    "files": "select source_file, first_line_number, order_lines, malformed_lines"
+    " from raw.aws_saas_loaded_files order by source_file",
+}
+
+
+def test_spark_registers_the_lines_of_a_glob_as_the_loader_numbers_them(tmp_path):
+    # The registration alone (no build): the raw views on Spark hold the same lines,
+    # positions and manifest as the loader's raw tables on DuckDB.
+    require("spark_thrift")
+    pattern = str(damaged_glob(tmp_path / "landing"))
+    env = isolated_env(tmp_path)
+    register = ["run-operation", "register_aws_saas_order_lines", "--target", "spark_thrift"]
+    for command in (
+        [sys.executable, "-m", "customer_value", "load", "--input", pattern],
+        [
+            sys.executable,
+            "-m",
+            "dbt.cli.main",
+            *register,
+            "--vars",
+            json.dumps({"input_path": pattern}),
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+        ],
+    ):
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    connection = spark_thrift.connection("spark_thrift")
+    with duckdb.connect(env["CUSTOMER_VALUE_DUCKDB_PATH"], read_only=True) as con:
+        try:
+            cursor = connection.cursor()
+            for name, sql in RAW_SQL.items():
+                cursor.execute(sql)
+                assert [tuple(row) for row in cursor.fetchall()] == con.execute(sql).fetchall(), name
+            assert len(con.execute(RAW_SQL["malformed"]).fetchall()) == 6
+        finally:
+            connection.close()
+
+
+def test_spark_thrift_unreachable_exits_2_with_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("CUSTOMER_VALUE_SPARK_PORT", "1")
+    run = run_pipeline_in(tmp_path / "run", "--target", "spark_thrift")
+
+    assert run.returncode == 2
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert "Spark Thrift server at 127.0.0.1:1" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_spark_target_the_runner_cannot_export_from_exits_2_before_the_build(tmp_path):
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "profiles.yml").write_text(
+        "customer_value:\n  target: databricks\n  outputs:\n    databricks:\n      type: spark\n"
+        "      method: http\n      host: example.invalid\n      schema: default\n"
+    )
+    env = {**isolated_env(tmp_path / "run"), "DBT_PROFILES_DIR": str(profiles)}
+    run = subprocess.run(
+        [*RUNNER, "--output-dir", str(tmp_path / "exports")], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "error: the runner exports from a Spark target with `method: session` or `thrift`, not `http`;"
+        " run `dbt build` there and read the marts where they are (docs/engines.md)"
+    ]
 
 
 def test_a_nul_byte_postgres_cannot_store_exits_2_naming_the_line(tmp_path):

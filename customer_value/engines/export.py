@@ -1,5 +1,6 @@
 """Exports off DuckDB: each mart is read from the engine (PostgreSQL: COPY TO
-STDOUT; Spark: the dbt session's DataFrame as Arrow) into an in-memory DuckDB,
+STDOUT; Spark in session mode: the dbt session's DataFrame as Arrow; a Spark
+Thrift server: a PyHive cursor, in batches) into an in-memory DuckDB,
 cast to the contract's column types, and written with the same statements as on
 DuckDB, so the files have the same schema and formatting on every engine.
 """
@@ -9,22 +10,33 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from customer_value.engines import InputError
+from customer_value.engines import InputError, spark_thrift, target_method
 from customer_value.engines.postgres import postgres_connection
 from customer_value.engines.postgres import quoted as _quoted
 
 
-def export_marts(engine: str, marts: list, export_dir: Path) -> None:
+def export_marts(engine: str, marts: list, export_dir: Path, target: str | None = None) -> None:
     """Write every built mart (dbt nodes) as Parquet and CSV into `export_dir`.
 
     Also `_input_lines.json`, the clean and rejected line counts for the run summary,
-    as the DuckDB hook does.
+    as the DuckDB hook does. `target` tells a Spark session from a Thrift server
+    (the profile's `method`).
     """
     import duckdb
 
     con = duckdb.connect()
+    hive_connection = None
     try:
-        fetch = _fetch_postgres if engine == "postgres" else _fetch_spark
+        if engine == "postgres":
+            fetch = _fetch_postgres
+        elif target_method(target) == "session":
+            fetch = _fetch_spark
+        else:  # `method: thrift` (the runner refuses the others before the build)
+            hive_connection = spark_thrift.connection(target)
+
+            def fetch(con, relation: str, columns: list, into: str, select: str = "*") -> None:
+                spark_thrift.fetch_into(hive_connection, con, f"select {select} from {relation}", into)
+
         for node in sorted(marts, key=lambda node: node.name):
             columns = [(name, column.data_type) for name, column in node.columns.items()]
             fetch(con, f"{node.schema}.{node.alias}", columns, "fetched")
@@ -40,6 +52,8 @@ def export_marts(engine: str, marts: list, export_dir: Path) -> None:
         con.execute(f"copy (select * from fetched) to {_quoted(str(export_dir / '_input_lines.json'))} (format json)")
     finally:
         con.close()
+        if hive_connection is not None:
+            hive_connection.close()
 
 
 def write_mart(con, table: str, base_path: Path) -> None:
@@ -101,7 +115,7 @@ def _fetch_spark(con, relation: str, columns: list, into: str, select: str = "*"
     from pyspark.sql import SparkSession
 
     if SparkContext._active_spark_context is None:  # dbt ran no statement in this process
-        raise InputError("exports from a Spark target need the profile's `method: session`")
+        raise InputError("no Spark session in this process: the build ran no statement")
     spark = SparkSession.builder.getOrCreate()  # the session dbt's statements ran in
     arrow_table = spark.sql(f"select {select} from {relation}").toArrow()  # noqa: F841 (read by DuckDB below)
     con.execute(f"create or replace table {into} as select * from arrow_table")
