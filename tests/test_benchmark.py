@@ -130,6 +130,9 @@ def test_incremental_run_adds_the_last_daily_file(benchmark_results):
     (run,) = [run for run in size["runs"] if run["contender"] == "incremental"]
     assert run["setup"]["status"] == "ok" and run["setup"]["landing_files"] == 3
     assert size["summary"]["incremental"]["median_setup_wall_s"] > 0
+    # after the daily run the exports are the full build's, byte for byte
+    identity = size["agreement"]["incremental_exports"]
+    assert identity["files"] > 20 and identity["identical"] == identity["files"] and identity["differing"] == []
 
 
 def test_contenders_agree_with_the_project(benchmark_results):

@@ -208,6 +208,8 @@ def run_size(rows: int, args: argparse.Namespace, contenders: list[str]) -> dict
                     target = kept / f"{key}{''.join(result_path.suffixes)}"
                     shutil.copyfile(result_path, target)
                     kept_results[key] = str(target)
+                if record["status"] == "ok" and name in ("build", "incremental"):
+                    keep_exports(run_dir / "exports", kept / f"{name}_exports")
                 runs.append(record)
                 rss = record["peak_rss_bytes"] / 1e9
                 print(
@@ -219,6 +221,8 @@ def run_size(rows: int, args: argparse.Namespace, contenders: list[str]) -> dict
                 if not args.keep_work:
                     shutil.rmtree(run_dir, ignore_errors=True)
         agreement = agreement_report(kept_results, [name for name in COMPARED if name in contenders], size_dir)
+        if (kept / "build_exports").exists() and (kept / "incremental_exports").exists():
+            agreement["incremental_exports"] = exports_identity(kept / "build_exports", kept / "incremental_exports")
     finally:
         if args.keep_work:
             print(f"[{rows:,} lines] kept work folder {size_dir}")
@@ -234,6 +238,29 @@ def run_size(rows: int, args: argparse.Namespace, contenders: list[str]) -> dict
         "targets": target_ratios(summary, rows),
         "agreement": agreement,
     }
+
+
+def keep_exports(exports: Path, target: Path) -> None:
+    """The marts' Parquet and CSV files of a run's exports, once per contender (the first passing run)."""
+    if target.exists() or not exports.exists():
+        return
+    target.mkdir()
+    for path in exports.iterdir():
+        if path.suffix in (".parquet", ".csv"):
+            shutil.copyfile(path, target / path.name)
+
+
+def exports_identity(reference: Path, other: Path) -> dict:
+    """Whether `other` holds the same mart files as `reference`, byte for byte (docs/operations.md:
+    after any sequence of nightly runs the exports equal a full build's)."""
+    names = sorted(path.name for path in reference.iterdir())
+    differing = [
+        name
+        for name in names
+        if not (other / name).exists() or (other / name).read_bytes() != (reference / name).read_bytes()
+    ]
+    extra = sorted(path.name for path in other.iterdir() if not (reference / path.name).exists())
+    return {"files": len(names), "identical": len(names) - len(differing), "differing": differing + extra}
 
 
 def run_contender(name: str, data: dict, run_dir: Path, args: argparse.Namespace) -> tuple[dict, Path | None]:

@@ -213,6 +213,14 @@ def markdown(results: dict) -> str:
         "Agreement = share of the project's customers (marts.customer_segments) whose value_segment the "
         "contender computed identically.",
     ]
+    for size in results["sizes"]:
+        identity = size["agreement"].get("incremental_exports")
+        if identity:
+            differing = f" (differing: {', '.join(identity['differing'])})" if identity["differing"] else ""
+            lines.append(
+                f"At {size['rows']:,} lines the incremental run's exports are byte-identical to the full build's: "
+                f"{identity['identical']} of {identity['files']} files{differing}."
+            )
     return "\n".join(lines) + "\n"
 
 
