@@ -12,6 +12,8 @@ import shutil
 
 import duckdb
 from conftest import SAMPLE_CSV, run_pipeline_in
+from mart_comparison import mart_differences
+from test_engines import require
 
 RAW = SAMPLE_CSV.read_bytes().rstrip(b"\n").split(b"\n")
 HEADER, DATA = RAW[0], RAW[1:]
@@ -145,3 +147,35 @@ def test_a_run_that_appends_checks_the_new_files_and_a_bad_one_loads_nothing(tmp
     fixed = run_pipeline_in(tmp_path / "run", *ARGS, input_path=glob)
     assert fixed.returncode == 0, fixed.stderr[-2000:]
     assert last_load(fixed) == {"mode": "append", "reason": "1 new file(s) after the 1 loaded"}
+
+
+def test_nightly_runs_on_postgres_append_and_a_changed_file_reloads(tmp_path):
+    # The loader's manifest lives in the server's raw tables: a run there appends new
+    # files too, and its marts equal DuckDB's full build on the same files.
+    require("postgres")
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    glob = landing / "day_*.csv"
+
+    def night():
+        return run_pipeline_in(tmp_path / "nightly", *ARGS, "--target", "postgres", input_path=glob)
+
+    write_day(landing, "day_1.csv", DATA[:3000])
+    first = night()
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert last_load(first)["mode"] == "full"  # whatever another test left in the server
+    write_day(landing, "day_2.csv", DATA[3000:6000] + [DATA[10]])
+    second = night()
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert last_load(second) == {"mode": "append", "reason": "1 new file(s) after the 1 loaded"}
+    reference = run_pipeline_in(tmp_path / "duckdb", *ARGS, input_path=glob)
+    assert reference.returncode == 0
+    assert mart_differences(reference.output_dir, second.output_dir) == []
+
+    write_day(landing, "day_1.csv", DATA[:2990])
+    changed = night()
+    assert changed.returncode == 0, changed.stderr[-2000:]
+    assert last_load(changed) == {
+        "mode": "full",
+        "reason": f"file '{landing / 'day_1.csv'}' changed since it was loaded",
+    }
