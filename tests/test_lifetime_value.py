@@ -416,7 +416,7 @@ def test_the_horizon_var_names_the_columns_and_the_backtest_horizon_is_the_cutof
             ).fetchall()
         )
         cutoff_window = con.execute(
-            "select any_value(analysis_date - cutoff_date) from intermediate.int_customers_measured_at_cutoff"
+            "select any_value(analysis_date - cutoff_date) from intermediate.int_snapshot_dates_resolved"
         ).fetchone()[0]
     assert horizons == {"analysis_date": 90, "backtest_cutoff": cutoff_window}
 
