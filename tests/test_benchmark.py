@@ -67,6 +67,7 @@ def benchmark_results(tmp_path_factory):
     return root, completed
 
 
+@pytest.mark.slow
 def test_writes_json_and_markdown_with_every_contender(benchmark_results):
     root, completed = benchmark_results
     results = json.loads((root / "results" / "benchmark.json").read_text())
@@ -96,6 +97,7 @@ def test_writes_json_and_markdown_with_every_contender(benchmark_results):
     assert table.strip() in completed.stdout  # printed at the end too
 
 
+@pytest.mark.slow
 def test_target_ratios_are_reported(benchmark_results):
     root, _ = benchmark_results
     results = json.loads((root / "results" / "benchmark.json").read_text())
@@ -118,6 +120,7 @@ def test_target_ratios_are_reported(benchmark_results):
     assert size["summary"]["floor"]["x_floor_wall"] == 1.0  # the floor ratios stay
 
 
+@pytest.mark.slow
 def test_incremental_run_adds_the_last_daily_file(benchmark_results):
     root, _ = benchmark_results
     size = json.loads((root / "results" / "benchmark.json").read_text())["sizes"][0]
@@ -135,6 +138,7 @@ def test_incremental_run_adds_the_last_daily_file(benchmark_results):
     assert identity["files"] > 20 and identity["identical"] == identity["files"] and identity["differing"] == []
 
 
+@pytest.mark.slow
 def test_contenders_agree_with_the_project(benchmark_results):
     root, _ = benchmark_results
     agreement = json.loads((root / "results" / "benchmark.json").read_text())["sizes"][0]["agreement"]
@@ -147,6 +151,7 @@ def test_contenders_agree_with_the_project(benchmark_results):
             assert entry[f"{column}_agreement"] == 1.0, f"{name} {column}: {entry}"
 
 
+@pytest.mark.slow
 def test_build_runs_are_isolated_and_cleaned_up(benchmark_results):
     root, _ = benchmark_results
     # every run's warehouse, target, logs and exports lived under the work folder and are gone
