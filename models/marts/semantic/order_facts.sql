@@ -26,8 +26,10 @@ final as (
         orders.customer_id,
         orders.order_date,
         orders.analysis_date,
-        orders.total_sales as sales,
-        orders.total_profit as profit,
+        -- the contract's money total: one sum of decimal(18,6) lines widens to
+        -- decimal(38,6) on DuckDB but only to decimal(28,6) on Spark
+        cast(orders.total_sales as decimal(38, 6)) as sales,
+        cast(orders.total_profit as decimal(38, 6)) as profit,
         orders.total_quantity as quantity,
         orders.line_count,
         customers.value_segment,
