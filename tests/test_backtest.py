@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from test_staging import HEADER
 
 RANKING_METRICS = [
     "precision_at_k",
@@ -82,27 +83,6 @@ def ranking_metrics(
 
 # --- (a) a crafted data set with a known answer -----------------------------------
 
-HEADER = [
-    "Row ID",
-    "Order ID",
-    "Order Date",
-    "Date Key",
-    "Contact Name",
-    "Country",
-    "City",
-    "Region",
-    "Subregion",
-    "Customer",
-    "Customer ID",
-    "Industry",
-    "Segment",
-    "Product",
-    "License",
-    "Sales",
-    "Quantity",
-    "Discount",
-    "Profit",
-]
 CUTOFF = dt.date(2023, 1, 1)
 
 # customer id -> [(order date, profit)], one line per order. Cutoff = analysis date

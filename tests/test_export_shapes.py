@@ -27,28 +27,8 @@ import pytest
 from conftest import run_pipeline_in
 from mart_comparison import mart_differences
 from test_engines import require
+from test_staging import HEADER
 
-HEADER = [
-    "Row ID",
-    "Order ID",
-    "Order Date",
-    "Date Key",
-    "Contact Name",
-    "Country",
-    "City",
-    "Region",
-    "Subregion",
-    "Customer",
-    "Customer ID",
-    "Industry",
-    "Segment",
-    "Product",
-    "License",
-    "Sales",
-    "Quantity",
-    "Discount",
-    "Profit",
-]
 PRODUCTS = ["ContactMatcher", "Data Smasher", "FinanceHub", "Marketing Suite", "Site Analytics"]
 START = dt.date(2021, 1, 1)
 DAYS = 3 * 365  # three years of history: the backtest has two before its cutoff

@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from test_staging import HEADER
 
 from customer_value import lifetime_value as bgnbd
 
@@ -104,6 +105,7 @@ def with_chosen(fits: list[dict], fitter: str) -> list[dict]:
     ]
 
 
+@pytest.mark.unit
 def test_cdnow_fits_with_the_default_settings_match_the_published_parameters():
     """Through the product's own code path and its default settings (fit() as
     int_clv_models_fitted calls it): maximum likelihood, no penalty, so the
@@ -142,6 +144,7 @@ def test_cdnow_fits_with_the_default_settings_match_the_published_parameters():
     assert gamma_gamma["is_chosen"] is None
 
 
+@pytest.mark.unit
 def test_the_penalizer_is_only_the_fallback_of_a_failed_fit():
     """A snapshot with no interior maximum (every customer's history alike): the
     maximum-likelihood fit fails or runs off, the penalized fit is used, and the
@@ -158,6 +161,7 @@ def test_the_penalizer_is_only_the_fallback_of_a_failed_fit():
     assert all(record["fit_method"] == "maximum_likelihood" for record in cdnow.values())
 
 
+@pytest.mark.unit
 def test_forecast_on_cdnow_is_bounded_and_values_follow_the_margin():
     history = cdnow_history()
     history.loc[history.index % 2 == 0, "profit_margin"] = -0.1  # half the customers lose money
@@ -189,6 +193,7 @@ def test_forecast_on_cdnow_is_bounded_and_values_follow_the_margin():
         assert (predictions.loc[long_ago, f"{fitter}_probability_alive"] < 0.6).all(), fitter
 
 
+@pytest.mark.unit
 def test_a_one_time_buyer_of_long_ago_is_not_surely_alive():
     """Mostly one-time buyers (60 %), some of them from long ago: the chosen model
     is not BG/NBD's P(alive) = 1 for them when another model fits better."""
@@ -206,6 +211,7 @@ def test_a_one_time_buyer_of_long_ago_is_not_surely_alive():
     assert (one_timers["bg_nbd_probability_alive"] == 1).all()
 
 
+@pytest.mark.unit
 def test_forecast_is_deterministic():
     history = cdnow_history()
     first = bgnbd.forecast(history, bgnbd.fit(history), 52.0)
@@ -213,6 +219,7 @@ def test_forecast_is_deterministic():
     pd.testing.assert_frame_equal(first, second, check_exact=True)
 
 
+@pytest.mark.unit
 def test_lifetime_value_discounts_each_year_from_its_middle():
     """A year's expected profit is discounted by (1 + d)^-(y - 1/2); undiscounted,
     the lifetime value is the expected profit over the lifetime horizon."""
@@ -228,6 +235,7 @@ def test_lifetime_value_discounts_each_year_from_its_middle():
     np.testing.assert_allclose(three_years["predicted_lifetime_value"], three_years["predicted_value"], rtol=1e-9)
 
 
+@pytest.mark.unit
 def test_expected_orders_where_lifetimes_gives_nan_is_the_same_equation():
     """Where a + b + x - 1 < 0 lifetimes' log of the hypergeometric term is NaN and
     the module evaluates the equation directly; where lifetimes is finite, the
@@ -253,6 +261,7 @@ def test_expected_orders_where_lifetimes_gives_nan_is_the_same_equation():
     assert long_run["expected_orders"].notna().all() and (long_run["expected_orders"] >= 0).all()
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "rows",
     [
@@ -286,6 +295,7 @@ def test_a_fit_that_fails_is_reported_not_raised(rows):
     )
 
 
+@pytest.mark.unit
 def test_a_failed_gamma_gamma_fit_leaves_the_purchase_forecast():
     """Identical spend, no fallback: Gamma-Gamma has no maximum; probability_alive
     and expected_orders stay, the values are null."""
@@ -302,6 +312,7 @@ def test_a_failed_gamma_gamma_fit_leaves_the_purchase_forecast():
     assert predictions[["expected_order_value", "predicted_value", "predicted_lifetime_value"]].isna().all().all()
 
 
+@pytest.mark.unit
 def test_below_the_minimum_data_nothing_is_fitted_and_the_status_says_so():
     history = history_frame([(0, 0, age, np.nan, 0.3) for age in (10, 20, 30, 40)])
     fits = bgnbd.fit(history)
@@ -313,6 +324,7 @@ def test_below_the_minimum_data_nothing_is_fitted_and_the_status_says_so():
     assert predictions[bgnbd.PREDICTION_COLUMNS].isna().all().all()
 
 
+@pytest.mark.unit
 def test_a_customer_with_no_sales_has_its_own_profit_per_order_day():
     """Free orders (Sales 0) leave the margin undefined: the value uses the
     customer's own mean profit per order day (0 for free orders), never NaN."""
@@ -327,6 +339,7 @@ def test_a_customer_with_no_sales_has_its_own_profit_per_order_day():
     assert predictions.loc[1, "predicted_value"] == pytest.approx(predictions.loc[1, "expected_orders"] * 10.0)
 
 
+@pytest.mark.unit
 def test_an_empty_snapshot_gives_no_rows_and_four_records():
     history = history_frame([])
     fits = bgnbd.fit(history)
@@ -419,29 +432,6 @@ def test_the_horizon_var_names_the_columns_and_the_backtest_horizon_is_the_cutof
             "select any_value(analysis_date - cutoff_date) from intermediate.int_snapshot_dates_resolved"
         ).fetchone()[0]
     assert horizons == {"analysis_date": 90, "backtest_cutoff": cutoff_window}
-
-
-HEADER = [
-    "Row ID",
-    "Order ID",
-    "Order Date",
-    "Date Key",
-    "Contact Name",
-    "Country",
-    "City",
-    "Region",
-    "Subregion",
-    "Customer",
-    "Customer ID",
-    "Industry",
-    "Segment",
-    "Product",
-    "License",
-    "Sales",
-    "Quantity",
-    "Discount",
-    "Profit",
-]
 
 
 def test_a_fit_that_does_not_converge_is_reported_and_the_run_succeeds(tmp_path, run_pipeline):
