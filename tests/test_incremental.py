@@ -118,7 +118,7 @@ def test_a_run_that_built_part_of_the_staging_is_caught_up_by_the_next_one(tmp_p
     with duckdb.connect(str(after.warehouse), read_only=True) as con:
         assert con.execute(
             "select reject_reason, source_line_number from staging.stg_aws_saas__rejected_order_lines"
-        ).fetchall() == [("exact_duplicate_line", 2001)]
+        ).fetchall() == [("exact_duplicate_line", 4001)]
 
 
 def test_a_run_that_appends_checks_the_new_files_and_a_bad_one_loads_nothing(tmp_path):
