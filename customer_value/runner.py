@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             export.quiet_spark()
         elif engine == "spark" and method == "thrift":
             # a server that cannot be reached: one line naming it, before anything runs
-            spark_thrift.connection(args.target).close()
+            spark_thrift.close_quietly(spark_thrift.connection(args.target))
         elif engine == "spark":
             raise UsageError(
                 f"the runner exports from a Spark target with `method: session` or `thrift`, not `{method}`;"

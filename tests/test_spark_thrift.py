@@ -97,3 +97,16 @@ def test_an_empty_result_is_an_empty_table():
     con = duckdb.connect()
     spark_thrift.fetch_into(FakeConnection(FakeCursor(DESCRIPTION[:2], [])), con, "select 1", "fetched")
     assert con.execute("select count(*) from fetched").fetchone() == (0,)
+
+
+def test_a_session_the_server_fails_to_close_does_not_fail_the_run():
+    class FailingClose:
+        closed = False
+
+        def close(self):
+            self.closed = True
+            raise RuntimeError("TCloseSessionResp(... NoClassDefFoundError: .../LlapSigner$Signable)")
+
+    connection = FailingClose()
+    spark_thrift.close_quietly(connection)
+    assert connection.closed

@@ -53,7 +53,7 @@ def export_marts(engine: str, marts: list, export_dir: Path, target: str | None 
     finally:
         con.close()
         if hive_connection is not None:
-            hive_connection.close()
+            spark_thrift.close_quietly(hive_connection)
 
 
 def write_mart(con, table: str, base_path: Path) -> None:

@@ -84,6 +84,21 @@ def connection(target: str | None):
         ) from None
 
 
+def close_quietly(hive_connection) -> None:
+    """Close a session whose work is done, ignoring a server that fails to close it.
+
+    Spark 4's Thrift server ships without Hive's LLAP jars, and closing a session can
+    reach Hive's function registry, which needs them: the server then answers
+    CloseSession with a NoClassDefFoundError although every statement of the session
+    succeeded. The session's results are already read; the server drops it on its
+    own idle timeout.
+    """
+    try:
+        hive_connection.close()
+    except Exception:  # noqa: BLE001 (PyHive and thrift raise classes of their own)
+        pass
+
+
 def batches(cursor, sql: str) -> Iterator[tuple[list[tuple[str, str]], list[tuple]]]:
     """The rows of `sql` in batches of BATCH_ROWS, each with the columns as (name, DuckDB type)."""
     cursor.arraysize = BATCH_ROWS
