@@ -28,13 +28,20 @@ SAMPLE_CSV = PROJECT_DIR / "data" / "sample" / "aws_saas_sales.csv"
 ENGINE_MODULES = {"test_engines"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Mark every test that is not `unit` as `e2e`, and the engine modules' as `engines`."""
+    """Mark every test that is not `unit` as `e2e`, and the engine modules' as `engines`.
+
+    The engine tests share one PostgreSQL database and one Spark Thrift server (their
+    schemas and metastore), so they run one after another on one pytest-xdist worker
+    (`--dist loadgroup`, pyproject.toml); every other test has its own workspace.
+    """
     for item in items:
         if item.get_closest_marker("unit") is None:
             item.add_marker(pytest.mark.e2e)
         if item.module.__name__ in ENGINE_MODULES or "postgres" in item.name or "spark" in item.name:
             item.add_marker(pytest.mark.engines)
+            item.add_marker(pytest.mark.xdist_group("engines"))
 
 
 @dataclass
