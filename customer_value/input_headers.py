@@ -198,30 +198,17 @@ def sniff_problem(message: str) -> str | None:
     )
 
 
-def order_problem(first: tuple[str, list[str]], found: list[str]) -> str | None:
-    """A CSV file whose columns come in another order than the glob's first file (Spark), or None."""
-    first_file, first_found = first
-    if [header_key(name) for name in found] != [header_key(name) for name in first_found]:
-        return (
-            f"its columns are not in the order of '{first_file}' (found: {shown(', '.join(found))});"
-            " on Spark every file of a glob needs the same column order"
-        )
-    return None
-
-
 def files_problem(
     con,
     files: list[str],
     reference: str | None = None,
     require_lines: bool = True,
-    same_order: bool = False,
     input_name: str | None = None,
 ) -> str | None:
     """The first problem of `files` (in name order) as one line naming its file, or None.
 
     `reference`: a CSV file read before (the glob's first) whose header spelling the
     files must share; `require_lines`: the files together must hold an order line;
-    `same_order`: the CSV files' columns must come in the reference's order (Spark);
     `input_name`: the input (a file or a glob) as the no-order-lines message names it.
     `con` is a DuckDB connection; its errors on a file it cannot read at all (e.g. a
     file named .parquet that is not Parquet) name the file and are left to the caller.
@@ -244,8 +231,6 @@ def files_problem(
                 else:
                     names = {header_key(name): name for name in found}
                     problem = spelling_problem((first[0], {header_key(n): n for n in first[1]}), names)
-                    if not problem and same_order:
-                        problem = order_problem(first, found)
         if problem:
             return f"Input file '{file}': {problem}"
         any_lines = any_lines or has_lines

@@ -31,9 +31,12 @@ repeated Row ID is the one with the smallest number, on every run.
 
 Engines: DuckDB reads and lands into the warehouse file; for PostgreSQL the lines
 are read by DuckDB the same way and streamed in with COPY
-(customer_value.engines.postgres); Spark reads the files where they lie, so the
-loader only checks them (its table over the files is registered by the dbt
-operation `register_aws_saas_order_lines`).
+(customer_value.engines.postgres); for Spark they are read the same way and land as
+one Parquet file per raw table in a folder the cluster reads (spark_raw_dir(),
+replaced whole by every load: Spark's staging is rebuilt every run), over which the
+dbt operation `register_aws_saas_order_lines` registers the raw tables, as
+dbt-external-tables stages a source. So the header rules, the column matching and
+the malformed lines' positions are this module's on every engine.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import datetime as dt
 import glob
 import os
 import re
+import shutil
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -276,7 +280,7 @@ order by lines.rowid
 """
 
 
-def check_files(con, plan: LoadPlan, all_files: list[InputFile], engine: str, input_name: str) -> None:
+def check_files(con, plan: LoadPlan, all_files: list[InputFile], input_name: str) -> None:
     """The header of every file the plan reads (customer_value.input_headers), against the
     input's first file for a CSV glob's spelling; one line naming the file and the problem."""
     reference = all_files[0].path if all_files and all_files[0] not in plan.files else None
@@ -286,7 +290,6 @@ def check_files(con, plan: LoadPlan, all_files: list[InputFile], engine: str, in
             [file.path for file in plan.files],
             reference=reference,
             require_lines=plan.mode == "full",
-            same_order=engine == "spark",
             input_name=input_name,
         )
     except Exception as error:  # noqa: BLE001 (duckdb raises its own classes, e.g. on a .parquet that is not Parquet)
@@ -298,12 +301,12 @@ def check_files(con, plan: LoadPlan, all_files: list[InputFile], engine: str, in
         raise InputError(problem)
 
 
-def check_input(con, path: str, engine: str = "duckdb") -> None:
+def check_input(con, path: str) -> None:
     """Every file of the input checked as a full load checks them; one line on the first problem."""
     files = input_files(path)
     if not files:
         raise InputError(f"Input file '{path}': file not found")
-    check_files(con, LoadPlan("full", "check", files), files, engine, path)
+    check_files(con, LoadPlan("full", "check", files), files, path)
 
 
 def read_lines(con, plan: LoadPlan) -> None:
@@ -431,6 +434,51 @@ def land_duckdb(con, plan: LoadPlan) -> None:
         raise
 
 
+# ---------------------------------------------------------------- Spark
+
+
+def spark_raw_dir() -> Path:
+    """Where a Spark target's raw tables land as Parquet, for the cluster to read:
+    CUSTOMER_VALUE_SPARK_RAW_DIR, else `spark_raw` beside the warehouse file."""
+    from customer_value.project import resolved, warehouse_path
+
+    configured = os.environ.get("CUSTOMER_VALUE_SPARK_RAW_DIR")
+    return resolved(configured) if configured else warehouse_path().with_name("spark_raw")
+
+
+def land_parquet(con, plan: LoadPlan, raw_dir: Path) -> None:
+    """The temp tables as `raw_dir/<raw table>/part-0.parquet`, replacing the folder
+    whole: written beside it first and swapped in, so a failed load leaves the last one."""
+    order_columns = ", ".join(name for name, _ in TABLE_COLUMNS[ORDER_LINES_TABLE][:-1])
+    malformed_columns = ", ".join(name for name, _ in TABLE_COLUMNS[MALFORMED_TABLE][:-1])
+    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    selects = {
+        ORDER_LINES_TABLE: f"select {order_columns}, {plan.load_id} as load_id from positioned",
+        MALFORMED_TABLE: f"select {malformed_columns}, {plan.load_id} as load_id from malformed",
+        FILES_TABLE: file_manifest_sql(plan),
+        LOADS_TABLE: (
+            f"select {plan.load_id} as load_id, {quoted(plan.mode)} as load_mode, {quoted(plan.reason)} as reason,"
+            f" timestamp {quoted(loaded_at)} as loaded_at, {len(plan.files)} as files,"
+            f" {plan.counts['order_lines']} as order_lines, {plan.counts['malformed_lines']} as malformed_lines"
+        ),
+    }
+    raw_dir.parent.mkdir(parents=True, exist_ok=True)
+    staged, replaced = raw_dir.with_name(raw_dir.name + ".new"), raw_dir.with_name(raw_dir.name + ".old")
+    for folder in (staged, replaced):
+        shutil.rmtree(folder, ignore_errors=True)
+    for table, columns in TABLE_COLUMNS.items():
+        (staged / table).mkdir(parents=True)
+        typed = ", ".join(
+            f"cast({name} as {'varchar' if kind == 'text' else kind}) as {name}" for name, kind in columns
+        )
+        target = quoted(str(staged / table / "part-0.parquet"))
+        con.execute(f"copy (select {typed} from ({selects[table]}) as landed) to {target} (format parquet)")
+    if raw_dir.exists():
+        raw_dir.rename(replaced)
+    staged.rename(raw_dir)
+    shutil.rmtree(replaced, ignore_errors=True)
+
+
 def duckdb_connection(database: str):
     """A DuckDB connection with the profile's memory limit and spill folder."""
     import duckdb
@@ -474,7 +522,7 @@ def load(path: str, engine: str, full_refresh: bool = False) -> LoadPlan:
         try:
             loaded, last = duckdb_manifest(con)
             plan = plan_load(files, loaded, last, full_refresh)
-            check_files(con, plan, files, engine, path)
+            check_files(con, plan, files, path)
             read_lines(con, plan)
             land_duckdb(con, plan)
         finally:
@@ -484,13 +532,17 @@ def load(path: str, engine: str, full_refresh: bool = False) -> LoadPlan:
         from customer_value.engines import postgres
 
         return postgres.load(path, files, full_refresh)
-    # Spark reads the files where they lie: checked here, registered by dbt.
+    # Spark: every file read again each run (its staging is rebuilt each run), landed
+    # as Parquet the cluster reads; dbt registers the raw tables over it.
     con = duckdb_connection(":memory:")
     try:
-        check_input(con, path, engine)
+        plan = LoadPlan("full", "on Spark every load reads every file", files)
+        check_files(con, plan, files, path)
+        read_lines(con, plan)
+        land_parquet(con, plan, spark_raw_dir())
     finally:
         con.close()
-    return LoadPlan("full", "Spark reads the input where it lies, every run", files)
+    return plan
 
 
 def summary(plan: LoadPlan) -> dict:
@@ -519,4 +571,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{plan.mode} load ({plan.reason}): {len(plan.files)} file(s){', ' + counts if counts else ''}")
     if plan.mode == "full" and plan.previous_load_id > 0:
         print("the raw tables were replaced: run `dbt build --full-refresh`")
+    if target_type(args.target) == "spark":
+        print(
+            "landed for Spark in "
+            f"{spark_raw_dir()}: run `dbt run-operation register_aws_saas_order_lines --vars"
+            f" '{{spark_raw_dir: {spark_raw_dir()}}}'` before `dbt build`"
+        )
     return 0

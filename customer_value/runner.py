@@ -90,7 +90,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def dbt_vars(args: argparse.Namespace, input_path: str) -> dict:
+def dbt_vars(args: argparse.Namespace) -> dict:
     """The vars of the build: the user's --vars, then the runner's own flags."""
     import yaml  # shipped with dbt-core
 
@@ -108,7 +108,7 @@ def dbt_vars(args: argparse.Namespace, input_path: str) -> dict:
         except ValueError:
             raise UsageError(f"--analysis-date '{args.analysis_date}' is not a date YYYY-MM-DD") from None
         user_vars["analysis_date"] = args.analysis_date
-    return {**user_vars, "input_path": input_path}
+    return user_vars
 
 
 def dbt_command(
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         input_path = loader.resolve_input(args.input or str(project / SAMPLE_INPUT))
         engine = engines.target_type(args.target)
-        variables = dbt_vars(args, input_path)
+        variables = dbt_vars(args)
         publishing.check_output_dir(output_dir)
         # One run at a time per warehouse: the DuckDB file, or the target's schemas elsewhere.
         warehouse = warehouse_path() if engine == "duckdb" else warehouse_path().with_name(f"{engine}_target")
@@ -235,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         load = loader.load(input_path, engine, full_refresh=args.full_refresh)
         if engine == "spark":
-            # Spark reads the files where they lie: a table over them, registered as an operation
+            # The loader landed Parquet for the cluster: the raw tables over it, registered as an operation
             register = ["run-operation", "register_aws_saas_order_lines"]
+            variables["spark_raw_dir"] = str(loader.spark_raw_dir())
             registered, _ = run_dbt(dbt_command(register, args, variables))
             if not registered.success:
                 raise UsageError("dbt run-operation register_aws_saas_order_lines failed (see logs/dbt.log)")

@@ -257,21 +257,22 @@ RAW_SQL = {
 
 
 def test_spark_registers_the_lines_of_a_glob_as_the_loader_numbers_them(tmp_path):
-    # The registration alone (no build): the raw views on Spark hold the same lines,
-    # positions and manifest as the loader's raw tables on DuckDB.
+    # The load and the registration alone (no build): the raw tables on the cluster
+    # hold the same lines, positions and manifest as the loader's tables on DuckDB.
     require("spark_thrift")
     pattern = str(damaged_glob(tmp_path / "landing"))
     env = isolated_env(tmp_path)
     register = ["run-operation", "register_aws_saas_order_lines", "--target", "spark_thrift"]
     for command in (
         [sys.executable, "-m", "customer_value", "load", "--input", pattern],
+        [sys.executable, "-m", "customer_value", "load", "--input", pattern, "--target", "spark_thrift"],
         [
             sys.executable,
             "-m",
             "dbt.cli.main",
             *register,
             "--vars",
-            json.dumps({"input_path": pattern}),
+            json.dumps({"spark_raw_dir": str(tmp_path / "spark_raw")}),  # beside CUSTOMER_VALUE_DUCKDB_PATH
             "--project-dir",
             str(PROJECT_DIR),
             "--profiles-dir",

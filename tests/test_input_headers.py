@@ -193,11 +193,11 @@ def gzip_file(tmp: Path) -> Path:
     return path
 
 
-def checked(path: Path | str, engine: str = "duckdb") -> str | None:
-    """What the loader's check says of `path` for `engine`: None, or its one line."""
+def checked(path: Path | str) -> str | None:
+    """What the loader's check says of `path`: None, or its one line."""
     with duckdb.connect() as con:
         try:
-            loader.check_input(con, str(path), engine)
+            loader.check_input(con, str(path))
         except InputError as error:
             return str(error)
     return None
@@ -295,19 +295,3 @@ def test_a_bad_csv_file_of_a_glob_exits_2_naming_it_on_spark(tmp_path, case):
     # The JVM's own notice of its incubator modules comes before any line of the runner's.
     run.stderr = "\n".join(text for text in run.stderr.splitlines() if not text.startswith("WARNING: Using incubator"))
     assert one_error_line(run) == f"error: Input file '{bad_file}': {problem}"
-
-
-@pytest.mark.unit
-def test_a_glob_file_in_another_column_order_is_refused_for_spark(tmp_path):
-    # Spark reads every file of a CSV glob by the first file's header, by position:
-    # a later file with its columns in another order would land in the wrong columns.
-    # DuckDB matches the files by name, so the same glob is fine there.
-    write_csv(tmp_path / "part1.csv", GOOD_LINES[:20])
-    reversed_header = list(reversed(HEADER))
-    second = write_csv(tmp_path / "part2.csv", GOOD_LINES[20:], header=reversed_header)
-
-    assert checked(tmp_path / "part*.csv") is None
-    assert checked(tmp_path / "part*.csv", engine="spark") == (
-        f"Input file '{second}': its columns are not in the order of '{tmp_path / 'part1.csv'}' "
-        f"(found: {', '.join(reversed_header)}); on Spark every file of a glob needs the same column order"
-    )

@@ -58,7 +58,7 @@ def load_into(con, path: str, full_refresh: bool = False) -> loader.LoadPlan:
     files = loader.input_files(path)
     manifest, last = loader.duckdb_manifest(con)
     plan = plan_load(files, manifest, last, full_refresh)
-    loader.check_files(con, plan, files, "duckdb", path)
+    loader.check_files(con, plan, files, path)
     loader.read_lines(con, plan)
     loader.land_duckdb(con, plan)
     return plan
@@ -127,3 +127,40 @@ def test_a_load_that_fails_lands_nothing(tmp_path):
         loader.land_duckdb(con, plan)
     assert con.execute("select count(*), max(load_id) from raw.aws_saas_order_lines").fetchone() == (3, 1)
     assert con.execute("select count(*) from raw.aws_saas_loads").fetchone() == (1,)
+
+
+def test_a_spark_load_lands_what_a_duckdb_load_lands_as_parquet(tmp_path, monkeypatch):
+    # A glob whose second file has its columns in another order and a malformed line:
+    # Spark's raw tables are the loader's, matched by name and positioned as on DuckDB.
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    write_csv(folder / "day_1.csv", [line(i) for i in range(1, 4)])
+    reversed_header = list(reversed(HEADER))
+    (folder / "day_2.csv").write_text(
+        ",".join(reversed_header)
+        + "\n"
+        + ",".join(reversed(list(line(4).values())))
+        + "\nx,y\n"
+        + ",".join(reversed(list(line(5).values())))
+        + "\n"
+    )
+    raw_dir = tmp_path / "spark_raw"
+    monkeypatch.setenv("CUSTOMER_VALUE_SPARK_RAW_DIR", str(raw_dir))
+    monkeypatch.setenv("CUSTOMER_VALUE_TEMP_DIR", str(tmp_path / "tmp"))
+    (raw_dir / "stale").mkdir(parents=True)  # a full load replaces the folder whole
+
+    plan = loader.load(str(folder / "day_*.csv"), "spark")
+    assert (plan.mode, plan.reason, plan.counts) == (
+        "full",
+        "on Spark every load reads every file",
+        {"order_lines": 5, "malformed_lines": 1},
+    )
+    assert sorted(path.name for path in raw_dir.iterdir()) == sorted(loader.TABLE_COLUMNS)
+
+    duckdb_load = duckdb.connect()
+    load_into(duckdb_load, str(folder / "day_*.csv"))
+    for table, columns in loader.TABLE_COLUMNS.items():
+        names = ", ".join(name for name, _ in columns if name not in ("loaded_at", "reason"))
+        landed = duckdb.sql(f"select {names} from '{raw_dir / table}/*.parquet' order by all").fetchall()
+        assert landed == duckdb_load.execute(f"select {names} from raw.{table} order by all").fetchall(), table
+        assert landed, table

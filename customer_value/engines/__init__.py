@@ -2,8 +2,8 @@
 the build (customer_value.engines.postgres) and reading the marts back for the
 same exports after it (customer_value.engines.export).
 
-On DuckDB neither is needed: the source reads the export where it lies and the
-on-run-end hook (macros/mart_exports/export_marts.sql) writes the files.
+On DuckDB neither is needed: the loader lands the lines in the warehouse file and
+the on-run-end hook (macros/mart_exports/export_marts.sql) writes the files.
 """
 
 from __future__ import annotations
