@@ -58,7 +58,7 @@ def load(path: str, files: list, full_refresh: bool, connection_settings: dict |
                 name: Path(work_dir) / f"{name}.csv" for name in (ORDER_LINES_TABLE, MALFORMED_TABLE, FILES_TABLE)
             }
             try:
-                loader.check_files(con, plan, files, "postgres", path)
+                loader.check_files(con, plan, files, path)
                 loader.read_lines(con, plan)
                 order_columns = ", ".join(name for name, _ in TABLE_COLUMNS[ORDER_LINES_TABLE][:-1])
                 malformed_columns = ", ".join(name for name, _ in TABLE_COLUMNS[MALFORMED_TABLE][:-1])
