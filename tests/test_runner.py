@@ -150,7 +150,6 @@ def test_run_summary_has_nodes_counts_input_date_vars_and_versions(sample_run):
     assert source["path"] == str(SAMPLE_CSV)
     assert source["rows"] == sample_lines == source["clean_rows"] + source["rejected_rows"]
 
-    assert summary["vars"]["input_path"] == str(SAMPLE_CSV)
     assert summary["vars"]["max_reject_rate"] == 0.05  # the project defaults are listed too
     assert summary["vars"]["export_dir"] == str(sample_run.output_dir)
     for package in ("dbt-core", "dbt-duckdb", "duckdb"):
