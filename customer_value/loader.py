@@ -379,6 +379,18 @@ def file_manifest_sql(plan: LoadPlan) -> str:
     """
 
 
+def landed_selects(plan: LoadPlan) -> dict[str, str]:
+    """The rows a load lands in the three data tables, from read_lines' temp tables:
+    one definition for every engine (DuckDB, PostgreSQL, Spark's Parquet)."""
+    order_columns = ", ".join(name for name, _ in TABLE_COLUMNS[ORDER_LINES_TABLE][:-1])
+    malformed_columns = ", ".join(name for name, _ in TABLE_COLUMNS[MALFORMED_TABLE][:-1])
+    return {
+        ORDER_LINES_TABLE: f"select {order_columns}, {plan.load_id} as load_id from positioned",
+        MALFORMED_TABLE: f"select {malformed_columns}, {plan.load_id} as load_id from malformed",
+        FILES_TABLE: file_manifest_sql(plan),
+    }
+
+
 # ---------------------------------------------------------------- DuckDB
 
 
@@ -402,20 +414,13 @@ def duckdb_manifest(con) -> tuple[list[LoadedFile], int]:
 
 def land_duckdb(con, plan: LoadPlan) -> None:
     """The temp tables into the raw tables, in one transaction: a failed load changes nothing."""
-    order_columns = ", ".join(name for name, _ in TABLE_COLUMNS[ORDER_LINES_TABLE][:-1])
-    malformed_columns = ", ".join(name for name, _ in TABLE_COLUMNS[MALFORMED_TABLE][:-1])
     con.execute("begin transaction")
     try:
         if plan.mode == "full":
             for table in (ORDER_LINES_TABLE, MALFORMED_TABLE, FILES_TABLE):
                 con.execute(f"delete from {RAW_SCHEMA}.{table}")
-        con.execute(
-            f"insert into {RAW_SCHEMA}.{ORDER_LINES_TABLE} select {order_columns}, {plan.load_id} from positioned"
-        )
-        con.execute(
-            f"insert into {RAW_SCHEMA}.{MALFORMED_TABLE} select {malformed_columns}, {plan.load_id} from malformed"
-        )
-        con.execute(f"insert into {RAW_SCHEMA}.{FILES_TABLE} {file_manifest_sql(plan)}")
+        for table, select in landed_selects(plan).items():
+            con.execute(f"insert into {RAW_SCHEMA}.{table} {select}")
         con.execute(
             f"insert into {RAW_SCHEMA}.{LOADS_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -449,13 +454,9 @@ def spark_raw_dir() -> Path:
 def land_parquet(con, plan: LoadPlan, raw_dir: Path) -> None:
     """The temp tables as `raw_dir/<raw table>/part-0.parquet`, replacing the folder
     whole: written beside it first and swapped in, so a failed load leaves the last one."""
-    order_columns = ", ".join(name for name, _ in TABLE_COLUMNS[ORDER_LINES_TABLE][:-1])
-    malformed_columns = ", ".join(name for name, _ in TABLE_COLUMNS[MALFORMED_TABLE][:-1])
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
     selects = {
-        ORDER_LINES_TABLE: f"select {order_columns}, {plan.load_id} as load_id from positioned",
-        MALFORMED_TABLE: f"select {malformed_columns}, {plan.load_id} as load_id from malformed",
-        FILES_TABLE: file_manifest_sql(plan),
+        **landed_selects(plan),
         LOADS_TABLE: (
             f"select {plan.load_id} as load_id, {quoted(plan.mode)} as load_mode, {quoted(plan.reason)} as reason,"
             f" timestamp {quoted(loaded_at)} as loaded_at, {len(plan.files)} as files,"

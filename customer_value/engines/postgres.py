@@ -60,13 +60,8 @@ def load(path: str, files: list, full_refresh: bool, connection_settings: dict |
             try:
                 loader.check_files(con, plan, files, path)
                 loader.read_lines(con, plan)
-                order_columns = ", ".join(name for name, _ in TABLE_COLUMNS[ORDER_LINES_TABLE][:-1])
-                malformed_columns = ", ".join(name for name, _ in TABLE_COLUMNS[MALFORMED_TABLE][:-1])
-                selects = {
-                    ORDER_LINES_TABLE: f"select {order_columns}, {plan.load_id} from positioned order by source_line_number",
-                    MALFORMED_TABLE: f"select {malformed_columns}, {plan.load_id} from malformed",
-                    FILES_TABLE: loader.file_manifest_sql(plan),
-                }
+                selects = loader.landed_selects(plan)
+                selects[ORDER_LINES_TABLE] += " order by source_line_number"
                 for name, select in selects.items():
                     con.execute(f"copy ({select}) to {quoted(str(outputs[name]))} (format csv, header true)")
             finally:
