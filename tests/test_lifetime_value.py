@@ -145,6 +145,43 @@ def test_cdnow_fits_with_the_default_settings_match_the_published_parameters():
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize("params", [(0.55, 0.27, 0.61, 0.30), (0.55, 0.31, 0.61, 0.30), (1.5, 0.16, 164.0, 824.0)])
+def test_the_pareto_nbd_likelihood_on_distinct_pairs_equals_lifetimes_bit_for_bit(params):
+    """The fit's likelihood evaluates 2F1 once per distinct (x, t_x) and (x, T)
+    pair; every history's value is still lifetimes' own, to the last bit, on
+    either side of alpha = beta and on a ridge far from the start (NaN where
+    lifetimes' 2F1 gives NaN)."""
+    from lifetimes import ParetoNBDFitter
+
+    frequency, recency, age, _ = bgnbd._compressed(cdnow_history())
+    scale = 1.0 / age.max()
+    pairs = bgnbd._DistinctPairs(frequency, recency * scale, age * scale)
+    assert len(pairs.recency_pairs[0]) < len(frequency) and len(pairs.age_pairs[0]) < len(frequency)
+    with np.errstate(all="ignore"):
+        expected = ParetoNBDFitter._conditional_log_likelihood(params, frequency, recency * scale, age * scale)
+        assert np.array_equal(bgnbd._pareto_nbd_log_likelihood(params, pairs), expected, equal_nan=True)
+
+
+@pytest.mark.unit
+def test_a_pareto_nbd_fit_that_stalls_on_a_ridge_stops_early_and_falls_back():
+    """93 histories (a generated export's backtest snapshot) whose Pareto/NBD
+    likelihood keeps rising as s and beta grow together: the maximum-likelihood
+    fit stops once the likelihood has not improved for the stall limit, well
+    inside the evaluation budget, and the penalized fallback converges."""
+    history = pd.read_csv(Path(__file__).parent / "fixtures" / "pareto_nbd_ridge_histories.csv")
+    plain = bgnbd.fit_purchase_model(bgnbd.PARETO_NBD, history, 0.0)
+    assert plain["status"] == "not_converged"
+    stalled = f"did not converge: no better likelihood in {bgnbd.PARETO_NBD_STALL_ITERATIONS} iterations"
+    assert plain["message"].startswith(stalled)
+    evaluations = int(plain["message"].split("(")[1].split()[0])
+    assert evaluations < bgnbd.PARETO_NBD_MAX_EVALUATIONS / 2
+
+    fallback = bgnbd.fit_purchase_model(bgnbd.PARETO_NBD, history)
+    assert (fallback["status"], fallback["fit_method"]) == ("fitted", "penalized")
+    assert fallback["message"].endswith(plain["message"])
+
+
+@pytest.mark.unit
 def test_the_penalizer_is_only_the_fallback_of_a_failed_fit():
     """A snapshot with no interior maximum (every customer's history alike): the
     maximum-likelihood fit fails or runs off, the penalized fit is used, and the
