@@ -144,14 +144,23 @@ class LoadPlan:
         return self.previous_load_id + 1
 
 
-def plan_load(files: list[InputFile], loaded: list[LoadedFile], previous_load_id: int, full_refresh: bool) -> LoadPlan:
-    """The files to read and how (module docstring); `files` and `loaded` in name order."""
+def plan_load(
+    files: list[InputFile],
+    loaded: list[LoadedFile],
+    previous_load_id: int,
+    full_refresh: bool,
+    replaced_tables: Iterable[str] = (),
+) -> LoadPlan:
+    """The files to read and how (module docstring); `files` and `loaded` in name
+    order; `replaced_tables` the raw tables just recreated (stale_tables)."""
 
     def full(reason: str) -> LoadPlan:
         return LoadPlan("full", reason, files, 0, previous_load_id)
 
     if full_refresh:
         return full("--full-refresh")
+    if replaced_tables:
+        return full(f"raw tables {', '.join(replaced_tables)} had another version's columns and were recreated")
     if not loaded:
         return full("nothing is loaded yet")
     now = {file.path: file for file in files}
@@ -399,9 +408,34 @@ def _duckdb_ddl(table: str) -> str:
     return f"create table if not exists {RAW_SCHEMA}.{table} ({columns})"
 
 
-def duckdb_manifest(con) -> tuple[list[LoadedFile], int]:
-    """The files the warehouse's raw tables hold, and the last load id (0: none)."""
+def stale_tables(columns: Iterable[tuple[str, str]]) -> list[str]:
+    """The raw tables that exist with other columns than TABLE_COLUMNS (a warehouse
+    an older version of the loader wrote), from (table, column) rows of the raw
+    schema in column order. They are recreated and every file loaded again: the
+    input files are the source of truth, as after a changed file."""
+    existing: dict[str, list[str]] = {}
+    for table, column in columns:
+        existing.setdefault(table, []).append(column)
+    return [
+        table
+        for table, expected in TABLE_COLUMNS.items()
+        if table in existing and existing[table] != [name for name, _ in expected]
+    ]
+
+
+RAW_COLUMNS_SQL = (
+    "select table_name, column_name from information_schema.columns"
+    f" where table_schema = '{RAW_SCHEMA}' order by table_name, ordinal_position"
+)
+
+
+def duckdb_manifest(con) -> tuple[list[LoadedFile], int, list[str]]:
+    """The files the warehouse's raw tables hold, the last load id (0: none), and
+    the raw tables recreated because they had another version's columns."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    replaced = stale_tables(con.execute(RAW_COLUMNS_SQL).fetchall())
+    for table in replaced:
+        con.execute(f"drop table {RAW_SCHEMA}.{table}")
     for table in TABLE_COLUMNS:
         con.execute(_duckdb_ddl(table))
     rows = con.execute(
@@ -409,7 +443,7 @@ def duckdb_manifest(con) -> tuple[list[LoadedFile], int]:
         f" from {RAW_SCHEMA}.{FILES_TABLE} order by source_file"
     ).fetchall()
     last = con.execute(f"select coalesce(max(load_id), 0) from {RAW_SCHEMA}.{LOADS_TABLE}").fetchone()[0]
-    return [LoadedFile(*row[:3], first_line_number=row[3], lines=row[4]) for row in rows], last
+    return [LoadedFile(*row[:3], first_line_number=row[3], lines=row[4]) for row in rows], last, replaced
 
 
 def land_duckdb(con, plan: LoadPlan) -> None:
@@ -521,8 +555,8 @@ def load(path: str, engine: str, full_refresh: bool = False) -> LoadPlan:
 
         con = duckdb_connection(str(warehouse_path()))
         try:
-            loaded, last = duckdb_manifest(con)
-            plan = plan_load(files, loaded, last, full_refresh)
+            loaded, last, replaced = duckdb_manifest(con)
+            plan = plan_load(files, loaded, last, full_refresh, replaced)
             check_files(con, plan, files, path)
             read_lines(con, plan)
             land_duckdb(con, plan)

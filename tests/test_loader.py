@@ -56,8 +56,8 @@ def test_a_changed_vanished_or_late_file_makes_a_full_load(files, reason):
 def load_into(con, path: str, full_refresh: bool = False) -> loader.LoadPlan:
     """One load of `path` into the connection's raw tables, as load() does on DuckDB."""
     files = loader.input_files(path)
-    manifest, last = loader.duckdb_manifest(con)
-    plan = plan_load(files, manifest, last, full_refresh)
+    manifest, last, replaced = loader.duckdb_manifest(con)
+    plan = plan_load(files, manifest, last, full_refresh, replaced)
     loader.check_files(con, plan, files, path)
     loader.read_lines(con, plan)
     loader.land_duckdb(con, plan)
@@ -114,13 +114,35 @@ def test_a_full_load_replaces_the_raw_tables(tmp_path):
     ]
 
 
+def test_raw_tables_of_another_loader_version_are_recreated_and_every_file_loaded(tmp_path):
+    # A warehouse an older version wrote: its manifest had a file_modified column.
+    path = write_csv(tmp_path / "lines.csv", [line(i) for i in range(1, 4)])
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    con.execute("create table raw.aws_saas_loaded_files (source_file varchar, file_size bigint, file_modified double)")
+    con.execute("insert into raw.aws_saas_loaded_files values ('/gone.csv', 1, 1.5)")
+    con.execute(
+        "create table raw.aws_saas_loads as select 4 as load_id, 'full' as load_mode, '' as reason,"
+        " now()::timestamp as loaded_at, 1::bigint as files, 1::bigint as order_lines,"
+        " 0::bigint as malformed_lines"
+    )
+
+    plan = load_into(con, str(path))
+
+    assert (plan.mode, plan.load_id) == ("full", 5)
+    assert plan.reason == "raw tables aws_saas_loaded_files had another version's columns and were recreated"
+    assert con.execute("select source_file, order_lines from raw.aws_saas_loaded_files").fetchall() == [(str(path), 3)]
+    assert loader.stale_tables(con.execute(loader.RAW_COLUMNS_SQL).fetchall()) == []
+
+
 def test_a_load_that_fails_lands_nothing(tmp_path):
     path = write_csv(tmp_path / "lines.csv", [line(i) for i in range(1, 4)])
     con = duckdb.connect()
     load_into(con, str(path))
     write_csv(path, [line(i) for i in range(1, 9)])
     files = loader.input_files(str(path))
-    plan = plan_load(files, *loader.duckdb_manifest(con), False)
+    manifest, last, _ = loader.duckdb_manifest(con)
+    plan = plan_load(files, manifest, last, False)
     loader.read_lines(con, plan)
     con.execute("drop table temp.malformed")  # the malformed lines' insert fails after the order lines'
     with pytest.raises(duckdb.Error):

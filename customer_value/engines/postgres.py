@@ -42,6 +42,10 @@ def load(path: str, files: list, full_refresh: bool, connection_settings: dict |
     try:
         with pg, pg.cursor() as cursor:
             cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
+            cursor.execute(loader.RAW_COLUMNS_SQL)
+            replaced = loader.stale_tables(cursor.fetchall())
+            for table in replaced:
+                cursor.execute(f"drop table {RAW_SCHEMA}.{table}")
             for table in TABLE_COLUMNS:
                 cursor.execute(_ddl(table))
             cursor.execute(
@@ -51,7 +55,7 @@ def load(path: str, files: list, full_refresh: bool, connection_settings: dict |
             loaded = [loader.LoadedFile(*row[:3], first_line_number=row[3], lines=row[4]) for row in cursor.fetchall()]
             cursor.execute(f"select coalesce(max(load_id), 0) from {RAW_SCHEMA}.{LOADS_TABLE}")
             last = cursor.fetchone()[0]
-        plan = loader.plan_load(files, loaded, last, full_refresh)
+        plan = loader.plan_load(files, loaded, last, full_refresh, replaced)
         with tempfile.TemporaryDirectory(prefix="customer_value_load_") as work_dir:
             con = loader.duckdb_connection(":memory:")
             outputs = {
