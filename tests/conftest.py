@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +27,14 @@ SAMPLE_CSV = PROJECT_DIR / "data" / "sample" / "aws_saas_sales.csv"
 # other test runs dbt or the runner (`e2e`), those of the engine modules need a
 # PostgreSQL server or Spark (`engines`), and the marked ones take minutes (`slow`).
 ENGINE_MODULES = {"test_engines"}
+# Modules whose tests share a module-scoped build: on one worker, it is built once.
+SHARED_BUILD_MODULES = {
+    "test_benchmark",
+    "test_export_shapes",
+    "test_report",
+    "test_revenue_retention",
+    "test_semantic_layer",
+}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -42,6 +51,8 @@ def pytest_collection_modifyitems(config, items):
         if item.module.__name__ in ENGINE_MODULES or "postgres" in item.name or "spark" in item.name:
             item.add_marker(pytest.mark.engines)
             item.add_marker(pytest.mark.xdist_group("engines"))
+        elif item.module.__name__ in SHARED_BUILD_MODULES:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @dataclass
@@ -92,6 +103,23 @@ def run_pipeline_in(workspace: Path, *args: str, input_path: Path | str | None =
     )
 
 
+def load_in(workspace: Path, *args: str, input_path: Path | str) -> tuple[str, str]:
+    """`customer-value load` alone (no dbt) in the workspace's warehouse, as a
+    scheduler's load step would; returns the (mode, reason) of the load it made."""
+    workspace.mkdir(parents=True, exist_ok=True)
+    completed = subprocess.run(
+        [sys.executable, "-m", "customer_value", "load", "--input", str(input_path), *args],
+        cwd=workspace,
+        env=isolated_env(workspace),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    with duckdb.connect(str(workspace / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute("select load_mode, reason from raw.aws_saas_loads order by load_id desc limit 1").fetchone()
+
+
 @pytest.fixture
 def run_pipeline(tmp_path):
     """run_pipeline(*runner_args, input_path=None) -> PipelineRun, in a fresh workspace."""
@@ -104,16 +132,19 @@ def run_pipeline(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def build_project(tmp_path_factory):
+def build_project(tmp_path_factory, request):
     """build_project(vars=None) -> Path of a warehouse built on the bundled sample.
 
     Builds are cached per vars for the whole session; a failed build fails the
-    test that asked for it with the runner's output.
+    test that asked for it with the runner's output. With the default vars it is
+    sample_run's warehouse: one sample build per worker, not two.
     """
     cache: dict[str, Path] = {}
 
     def build(vars: dict | None = None) -> Path:
         key = json.dumps(vars or {}, sort_keys=True)
+        if key not in cache and not vars:
+            cache[key] = request.getfixturevalue("sample_run").warehouse
         if key not in cache:
             workspace = tmp_path_factory.mktemp("sample_build")
             args = ["--vars", key] if vars else []

@@ -10,7 +10,7 @@ import filecmp
 import json
 
 import duckdb
-from conftest import SAMPLE_CSV, run_pipeline_in
+from conftest import SAMPLE_CSV, load_in, run_pipeline_in
 from mart_comparison import mart_differences
 from test_engines import require
 
@@ -96,9 +96,10 @@ def test_a_file_that_changed_after_appends_makes_a_full_rebuild(tmp_path):
     }
     assert same_exports(changed, full_build("full_after_change"))
 
-    # Nothing new: nothing read; --full-refresh reads everything.
-    assert last_load(night()) == {"mode": "append", "reason": "0 new file(s) after the 3 loaded"}
-    assert last_load(night("--full-refresh")) == {"mode": "full", "reason": "--full-refresh"}
+    # Nothing new: nothing read; --full-refresh reads everything (the loader's answer: no build needed).
+    glob = landing / "day_*.csv"
+    assert load_in(tmp_path / "nightly", input_path=glob) == ("append", "0 new file(s) after the 3 loaded")
+    assert load_in(tmp_path / "nightly", "--full-refresh", input_path=glob) == ("full", "--full-refresh")
 
 
 def test_a_run_that_built_part_of_the_staging_is_caught_up_by_the_next_one(tmp_path):
@@ -129,7 +130,7 @@ def test_a_run_that_appends_checks_the_new_files_and_a_bad_one_loads_nothing(tmp
     landing.mkdir()
     glob = landing / "day_*.csv"
     write_day(landing, "day_1.csv", DATA[:2000])
-    assert run_pipeline_in(tmp_path / "run", *ARGS, input_path=glob).returncode == 0
+    assert load_in(tmp_path / "run", input_path=glob)[0] == "full"
 
     def stopped_by(header: bytes) -> str:
         (landing / "day_2.csv").write_bytes(b"\n".join([header, *DATA[2000:2100]]) + b"\n")
@@ -145,11 +146,9 @@ def test_a_run_that_appends_checks_the_new_files_and_a_bad_one_loads_nothing(tmp
     other_spelling = HEADER.replace(b"Row ID", b"row_id", 1)
     assert f"Input file '{landing / 'day_2.csv'}': column 'row_id' is spelled 'Row ID'" in stopped_by(other_spelling)
 
-    # A run that stopped at the check loaded nothing: with the file fixed, the next run appends it.
+    # A run that stopped at the check loaded nothing: with the file fixed, the next load appends it.
     write_day(landing, "day_2.csv", DATA[2000:2100])
-    fixed = run_pipeline_in(tmp_path / "run", *ARGS, input_path=glob)
-    assert fixed.returncode == 0, fixed.stderr[-2000:]
-    assert last_load(fixed) == {"mode": "append", "reason": "1 new file(s) after the 1 loaded"}
+    assert load_in(tmp_path / "run", input_path=glob) == ("append", "1 new file(s) after the 1 loaded")
 
 
 def test_nightly_runs_on_postgres_append_and_a_changed_file_reloads(tmp_path):
