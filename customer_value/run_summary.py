@@ -3,7 +3,7 @@
 Per-node status and timing come from dbt's run results (the same objects dbt
 writes to target/run_results.json); row counts and the analysis date are read
 back from the exported Parquet files; the input line count is read from the
-staging counts the export hook wrote (see `input_line_counts`).
+staging counts the exports wrote (see `input_line_counts`).
 """
 
 from __future__ import annotations
@@ -41,14 +41,15 @@ def node_results(run_results) -> list[dict]:
     return nodes
 
 
-INPUT_LINES_FILE = "_input_lines.json"  # written by the export hook (macros/mart_exports/export_marts.sql)
+INPUT_LINES_FILE = "_input_lines.json"  # written by the exports (customer_value/engines/export.py)
 
 
 def input_line_counts(export_dir: Path) -> dict:
-    """Raw input lines = clean + rejected, as the export hook counted them in dbt.
+    """Raw input lines = clean + rejected, as the exports counted them.
 
-    The hook writes one JSON object to `_input_lines.json` beside the exports; it
-    is read here and removed, so only the summary carries it.
+    The exports (customer_value/engines/export.py) write one JSON object to
+    `_input_lines.json` beside the marts; it is read here and removed, so only the
+    summary carries it.
     """
     path = export_dir / INPUT_LINES_FILE
     if not path.exists():

@@ -2,8 +2,8 @@
 
 Parse the arguments, land the input's new lines in the raw tables (the loader,
 customer_value/loader.py), make one `dbt build` call through dbt's programmatic API
-(dbtRunner) whose on-run-end hook exports every mart as Parquet and CSV into a
-staging folder, add the serving DuckDB file for BI tools, run_summary.json and
+(dbtRunner), export every mart as Parquet and CSV into a staging folder
+(customer_value/engines/export.py), add the serving DuckDB file for BI tools, run_summary.json and
 report.html (and with --docs the static dbt docs page) to it, publish it in place
 of the previous exports, and exit with a code a scheduler can act on (while the build runs, one progress line per
 finished node goes to stderr, see customer_value/progress.py; --quiet silences it):
@@ -173,12 +173,25 @@ def node_message(message: str | None) -> str:
     return lines[0] if lines else ""
 
 
+def release_duckdb() -> None:
+    """Close the warehouse file dbt-duckdb keeps open in this process after a dbt
+    call (its connection manager's class-level environment), so that the exports
+    can attach it. The next dbt call opens it again."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    DuckDBConnectionManager.close_all_connections()
+    if environment is not None:
+        environment.close()
+
+
 def run_dbt(command: list[str], callbacks: list | None = None):
     """One dbt build; returns (result, failing node lines)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     from dbt.cli.main import dbtRunner
 
     result = dbtRunner(callbacks=callbacks or []).invoke(command)
+    release_duckdb()
     if result.exception is not None:
         # Raised before any node ran: the input check, a bad project or profile.
         # dbt errors carry the bare message in .msg; str() prefixes the node's context.
@@ -196,7 +209,7 @@ def run_dbt(command: list[str], callbacks: list | None = None):
     return result, failures
 
 
-def docs_target_path() -> Path:
+def dbt_target_path() -> Path:
     """Where dbt writes its artifacts (DBT_TARGET_PATH, else the project's target/)."""
     return resolved(os.environ.get("DBT_TARGET_PATH", "target"))
 
@@ -241,36 +254,32 @@ def main(argv: list[str] | None = None) -> int:
             registered, _ = run_dbt(dbt_command(register, args, variables))
             if not registered.success:
                 raise UsageError("dbt run-operation register_aws_saas_order_lines failed (see logs/dbt.log)")
-        if engine == "duckdb":
-            # The export hook's folder goes by environment, not --vars: vars that
-            # differ from the last run make dbt re-parse the whole project (seconds).
-            os.environ["CUSTOMER_VALUE_EXPORT_DIR"] = str(staging_dir)
         callbacks = [] if args.quiet else [progress.progress_printer()]
         build = dbt_command(["build"], args, variables, full_refresh=args.full_refresh or load.mode == "full")
         result, failures = run_dbt(build, callbacks)
-        os.environ.pop("CUSTOMER_VALUE_EXPORT_DIR", None)
         if failures:
             print(f"dbt build failed ({len(failures)} failing nodes):", file=sys.stderr)
             for line in failures:
                 print(f"  {line}", file=sys.stderr)
             return 1
-        if engine != "duckdb":
+        if engine == "duckdb":
+            export.export_duckdb_marts(warehouse_path(), project_marts(), staging_dir)
+        else:
             export.export_marts(engine, built_marts(result.result.results), staging_dir, args.target)
         if args.docs:
-            # Without CUSTOMER_VALUE_EXPORT_DIR: docs generate runs the on-run-end hook, which would export again.
             docs, _ = run_dbt(dbt_command(["docs", "generate", "--static"], args, variables))
             if not docs.success:
                 print("dbt docs generate failed (see logs/dbt.log); nothing published", file=sys.stderr)
                 return 1
-            shutil.copyfile(docs_target_path() / "static_index.html", staging_dir / "dbt_docs.html")
+            shutil.copyfile(dbt_target_path() / "static_index.html", staging_dir / "dbt_docs.html")
         summary = run_summary.build_summary(
             run_results=result.result.results,
             export_dir=staging_dir,
             output_dir=output_dir,
             input_path=input_path,
             input_counts={**run_summary.input_line_counts(staging_dir), "load": loader.summary(load)},
-            variables={**project_vars(), **variables, "export_dir": str(output_dir)},
-            passed_vars={k: v for k, v in variables.items() if k != "export_dir"},
+            variables={**project_vars(), **variables},
+            passed_vars=variables,
             runner_args=sys.argv[1:] if argv is None else list(argv),
             started_at=started_at,
         )
@@ -313,6 +322,20 @@ def built_marts(node_results) -> list:
         if node_result.node.resource_type == NodeType.Model
         and node_result.node.original_file_path.startswith("models/marts/")
         and node_result.status == RunStatus.Success
+    ]
+
+
+def project_marts() -> list:
+    """Every mart model of the project (from the manifest the build wrote), for the
+    DuckDB exports: the warehouse also holds the marts a --select run did not build."""
+    from types import SimpleNamespace
+
+    with open(dbt_target_path() / "manifest.json", encoding="utf-8") as handle:
+        nodes = json.load(handle)["nodes"].values()
+    return [
+        SimpleNamespace(name=node["name"], schema=node["schema"], alias=node["alias"])
+        for node in nodes
+        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")
     ]
 
 

@@ -34,6 +34,6 @@ def test_dbt_build_runs_every_model_data_test_and_unit_test(tmp_path):
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
     statuses = Counter(result["status"] for result in results)
     kinds = Counter(result["unique_id"].split(".")[0] for result in results)
-    assert set(statuses) <= {"success", "pass", "no-op"}, statuses  # no-op: the hooks
+    assert set(statuses) <= {"success", "pass", "no-op"}, statuses  # no-op: the exposures
     assert kinds["unit_test"] >= 10 and kinds["test"] >= 50 and kinds["model"] >= 10, kinds
     assert os.path.exists(tmp_path / "warehouse.duckdb")

@@ -151,7 +151,7 @@ def test_run_summary_has_nodes_counts_input_date_vars_and_versions(sample_run):
     assert source["rows"] == sample_lines == source["clean_rows"] + source["rejected_rows"]
 
     assert summary["vars"]["max_reject_rate"] == 0.05  # the project defaults are listed too
-    assert summary["vars"]["export_dir"] == str(sample_run.output_dir)
+    assert summary["output_dir"] == str(sample_run.output_dir)
     for package in ("dbt-core", "dbt-duckdb", "duckdb"):
         assert summary["versions"][package] == importlib.metadata.version(package)
 

@@ -1,9 +1,7 @@
-"""The runner's work on targets other than DuckDB: loading the raw lines before
-the build (customer_value.engines.postgres) and reading the marts back for the
-same exports after it (customer_value.engines.export).
-
-On DuckDB neither is needed: the loader lands the lines in the warehouse file and
-the on-run-end hook (macros/mart_exports/export_marts.sql) writes the files.
+"""The runner's work that depends on the target: loading the raw lines into
+PostgreSQL before the build (customer_value.engines.postgres), and the exports
+after it (customer_value.engines.export: written from the DuckDB warehouse, or
+read back from PostgreSQL or Spark into DuckDB and written the same way).
 """
 
 from __future__ import annotations

@@ -1,8 +1,15 @@
-"""Exports off DuckDB: each mart is read from the engine (PostgreSQL: COPY TO
+"""The exports of a passing build: every mart as `<mart>.parquet` and `<mart>.csv`,
+rows in a stable order (two runs give identical bytes), CSV text cells that begin
+with =, +, - or @ prefixed with a quote so that a spreadsheet does not run them as
+formulas (Parquet keeps the raw values), and `_input_lines.json`, the clean and
+rejected line counts for the run summary.
+
+On DuckDB the files are written from the warehouse, attached read-only once dbt
+has closed it. Off DuckDB each mart is read from the engine (PostgreSQL: COPY TO
 STDOUT; Spark in session mode: the dbt session's DataFrame as Arrow; a Spark
-Thrift server: a PyHive cursor, in batches) into an in-memory DuckDB,
-cast to the contract's column types, and written with the same statements as on
-DuckDB, so the files have the same schema and formatting on every engine.
+Thrift server: a PyHive cursor, in batches) into an in-memory DuckDB, cast to the
+contract's column types, and written with the same statements, so the files have
+the same schema and formatting on every engine.
 """
 
 from __future__ import annotations
@@ -14,13 +21,43 @@ from customer_value.engines import InputError, spark_thrift, target_method
 from customer_value.engines.postgres import postgres_connection
 from customer_value.engines.postgres import quoted as _quoted
 
+COUNTS_SQL = (
+    "(select count(*) from {schema}stg_aws_saas__order_lines) as clean_rows,"
+    " (select count(*) from {schema}stg_aws_saas__rejected_order_lines) as rejected_rows"
+)
+
+
+def export_duckdb_marts(warehouse: Path, marts: list, export_dir: Path) -> None:
+    """Write every mart (dbt nodes) that is in the DuckDB `warehouse` as Parquet and
+    CSV into `export_dir`, and `_input_lines.json` when the staging tables are there.
+    A run with --select exports the marts of earlier runs too: the warehouse holds them."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach {_quoted(str(warehouse))} as warehouse (read_only)")
+        tables = {
+            (schema, name)
+            for schema, name in con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = 'warehouse'"
+                " union all select schema_name, view_name from duckdb_views() where database_name = 'warehouse'"
+            ).fetchall()
+        }
+        for node in sorted(marts, key=lambda node: node.name):
+            if (node.schema, node.alias) in tables:
+                write_mart(con, f"warehouse.{_ident(node.schema)}.{_ident(node.alias)}", export_dir / node.name)
+        staged = {"stg_aws_saas__order_lines", "stg_aws_saas__rejected_order_lines"}
+        if staged <= {name for schema, name in tables if schema == "staging"}:
+            counts = COUNTS_SQL.format(schema="warehouse.staging.")
+            con.execute(f"copy (select {counts}) to {_quoted(str(export_dir / '_input_lines.json'))} (format json)")
+    finally:
+        con.close()
+
 
 def export_marts(engine: str, marts: list, export_dir: Path, target: str | None = None) -> None:
-    """Write every built mart (dbt nodes) as Parquet and CSV into `export_dir`.
-
-    Also `_input_lines.json`, the clean and rejected line counts for the run summary,
-    as the DuckDB hook does. `target` tells a Spark session from a Thrift server
-    (the profile's `method`).
+    """Write every built mart (dbt nodes) of a PostgreSQL or Spark target as Parquet
+    and CSV into `export_dir`, and `_input_lines.json`. `target` tells a Spark
+    session from a Thrift server (the profile's `method`).
     """
     import duckdb
 
@@ -44,10 +81,7 @@ def export_marts(engine: str, marts: list, export_dir: Path, target: str | None 
             con.execute(f"create or replace table mart as select {typed} from fetched")
             write_mart(con, "mart", export_dir / node.name)
         # For the run summary: raw lines = clean + rejected (duplicates are rejected).
-        counts = (
-            "(select count(*) from staging.stg_aws_saas__order_lines) as clean_rows,"
-            " (select count(*) from staging.stg_aws_saas__rejected_order_lines) as rejected_rows"
-        )
+        counts = COUNTS_SQL.format(schema="staging.")
         fetch(con, f"(select {counts}) as counts", [("clean_rows", "bigint"), ("rejected_rows", "bigint")], "fetched")
         con.execute(f"copy (select * from fetched) to {_quoted(str(export_dir / '_input_lines.json'))} (format json)")
     finally:
@@ -57,7 +91,7 @@ def export_marts(engine: str, marts: list, export_dir: Path, target: str | None 
 
 
 def write_mart(con, table: str, base_path: Path) -> None:
-    """The same files as macros/mart_exports/export_marts.sql: rows in a stable order; CSV cells
+    """`base_path`.parquet and .csv of `table`: rows in a stable order; CSV cells
     starting with =, +, - or @ get a leading quote (no spreadsheet formulas)."""
     described = con.execute(f"describe {table}").fetchall()
     csv_columns = [
