@@ -72,6 +72,8 @@ RUN_OFF_FLOOR = 1e-6  # or below this: run off towards 0
 DEFAULT_PENALIZER = 0.001  # the fallback penalizer, vars clv_bgnbd_penalizer and clv_gamma_gamma_penalizer
 MIN_CUSTOMERS = 20  # var clv_min_customers: customers a purchase model needs
 MIN_REPEAT_CUSTOMERS = 10  # var clv_min_repeat_customers: repeat buyers every model needs
+PARETO_NBD_MAX_EVALUATIONS = 4_000  # converged fits take 770 to 1,620 (docs/forecasting.md)
+PARETO_NBD_STALL_ITERATIONS = 100  # no better likelihood in this many iterations: not converging
 DAYS_PER_YEAR = 365.25  # the step of the lifetime value's discounting
 PREDICTION_COLUMNS = [
     "probability_alive",
@@ -199,10 +201,6 @@ def _purchase_attempt(fitter: str, history: pd.DataFrame, penalizer_coef: float)
     if not _finite([*params.values(), log_likelihood]):
         raise _FitFailed("fit gave non-finite parameters or log-likelihood")
     return params, log_likelihood
-
-
-PARETO_NBD_MAX_EVALUATIONS = 4_000  # converged fits take 770 to 1,620 (docs/forecasting.md)
-PARETO_NBD_STALL_ITERATIONS = 100  # no better likelihood in this many iterations: not converging
 
 
 class _DistinctPairs:

@@ -320,9 +320,14 @@ def built_marts(node_results) -> list:
         node_result.node
         for node_result in node_results
         if node_result.node.resource_type == NodeType.Model
-        and node_result.node.original_file_path.startswith("models/marts/")
+        and is_mart(node_result.node.original_file_path)
         and node_result.status == RunStatus.Success
     ]
+
+
+def is_mart(original_file_path: str) -> bool:
+    """A model under models/marts/: the models the exports publish."""
+    return original_file_path.startswith("models/marts/")
 
 
 def project_marts() -> list:
@@ -335,7 +340,7 @@ def project_marts() -> list:
     return [
         SimpleNamespace(name=node["name"], schema=node["schema"], alias=node["alias"])
         for node in nodes
-        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")
+        if node["resource_type"] == "model" and is_mart(node["original_file_path"])
     ]
 
 

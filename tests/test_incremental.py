@@ -38,8 +38,9 @@ def same_exports(run, reference) -> bool:
 
 
 def nightly_runs(tmp_path):
-    """(landing folder, night(*args), full_build(name)): runs on one warehouse, run
-    after run as a scheduler starts them, and full builds of the same glob beside it."""
+    """(landing folder, night(*args), full_build(name), load_only(*args)): runs on one
+    warehouse, run after run as a scheduler starts them, full builds of the same glob
+    beside it, and the load step alone on the nightly warehouse."""
     landing = tmp_path / "landing"
     landing.mkdir()
     glob = landing / "day_*.csv"
@@ -51,11 +52,14 @@ def nightly_runs(tmp_path):
     def full_build(name: str):
         return run_pipeline_in(tmp_path / name, *ARGS, input_path=glob)
 
-    return landing, night, full_build
+    def load_only(*args):
+        return load_in(nightly, *args, input_path=glob)
+
+    return landing, night, full_build, load_only
 
 
 def test_runs_that_add_files_equal_a_full_build(tmp_path):
-    landing, night, full_build = nightly_runs(tmp_path)
+    landing, night, full_build, _ = nightly_runs(tmp_path)
     write_day(landing, "day_1.csv", DATA[:4000])
     assert night().returncode == 0
     # Day 2 repeats two Row IDs of day 1: an exact copy and one with another Order ID.
@@ -81,7 +85,7 @@ def test_a_file_that_changed_after_appends_makes_a_full_rebuild(tmp_path):
     # Which changes make a full load (a changed, vanished or late file) is the
     # loader's rule, tested in-process (tests/test_loader.py); here, that after
     # appends a full load rebuilds dbt's incremental models from it.
-    landing, night, full_build = nightly_runs(tmp_path)
+    landing, night, full_build, load_only = nightly_runs(tmp_path)
     write_day(landing, "day_1.csv", DATA[:4000])
     write_day(landing, "day_2.csv", DATA[4000:8000])
     assert night().returncode == 0
@@ -97,9 +101,8 @@ def test_a_file_that_changed_after_appends_makes_a_full_rebuild(tmp_path):
     assert same_exports(changed, full_build("full_after_change"))
 
     # Nothing new: nothing read; --full-refresh reads everything (the loader's answer: no build needed).
-    glob = landing / "day_*.csv"
-    assert load_in(tmp_path / "nightly", input_path=glob) == ("append", "0 new file(s) after the 3 loaded")
-    assert load_in(tmp_path / "nightly", "--full-refresh", input_path=glob) == ("full", "--full-refresh")
+    assert load_only() == ("append", "0 new file(s) after the 3 loaded")
+    assert load_only("--full-refresh") == ("full", "--full-refresh")
 
 
 def test_a_run_that_built_part_of_the_staging_is_caught_up_by_the_next_one(tmp_path):

@@ -39,8 +39,7 @@ def export_duckdb_marts(warehouse: Path, marts: list, export_dir: Path) -> None:
         tables = {
             (schema, name)
             for schema, name in con.execute(
-                "select schema_name, table_name from duckdb_tables() where database_name = 'warehouse'"
-                " union all select schema_name, view_name from duckdb_views() where database_name = 'warehouse'"
+                "select table_schema, table_name from information_schema.tables where table_catalog = 'warehouse'"
             ).fetchall()
         }
         for node in sorted(marts, key=lambda node: node.name):
